@@ -1,0 +1,39 @@
+//! Writes the serde fixtures the Python tests and the CLI example read.
+//!
+//!     cargo run --example fixtures -- <repository root>
+//!
+//! `tests/fixtures/order_events.jsonl`: one line per sample case,
+//! `{"case": NAME, "serde": TEXT}` where TEXT is serde_json's exact output
+//! for the event, kept as a string so no re-serialisation can alter it.
+//! `examples/order_events.jsonl`: a short order lifecycle, one event a line.
+
+use barter_ffi::samples::{example_events, order_events};
+use std::fs;
+use std::path::PathBuf;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let root = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .ok_or("usage: fixtures <repository root>")?,
+    );
+
+    let mut cases = String::new();
+    for (name, event) in order_events() {
+        let serde = serde_json::to_string(&event)?;
+        let line = serde_json::json!({ "case": name, "serde": serde });
+        cases.push_str(&serde_json::to_string(&line)?);
+        cases.push('\n');
+    }
+    fs::create_dir_all(root.join("tests/fixtures"))?;
+    fs::write(root.join("tests/fixtures/order_events.jsonl"), cases)?;
+
+    let mut example = String::new();
+    for event in example_events() {
+        example.push_str(&serde_json::to_string(&event)?);
+        example.push('\n');
+    }
+    fs::create_dir_all(root.join("examples"))?;
+    fs::write(root.join("examples/order_events.jsonl"), example)?;
+    Ok(())
+}

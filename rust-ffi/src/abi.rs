@@ -1,0 +1,132 @@
+//! The handshake: the ABI version and the layout of every public struct, so a
+//! binding can refuse a library it was not built for.
+
+use crate::batch::BarterLineError;
+use crate::buffer::BarterBuffer;
+use crate::ctypes::c_tag;
+use crate::ctypes::decimal::BarterDecimal;
+use crate::ctypes::key::{BarterKey, BarterOrderKey};
+use crate::ctypes::order_error::BarterOrderError;
+use crate::ctypes::order_event::BarterOrderEvent;
+use crate::ctypes::order_state::BarterOrderState;
+use crate::ctypes::strings::BarterStr;
+use crate::ctypes::timestamp::BarterTimestamp;
+use crate::order_events::BarterOrderEventBatch;
+use crate::status::{ffi_call, out_param, BarterStatus};
+use std::mem::{align_of, size_of};
+
+/// Bumped on every change to a public struct, tag value or signature.
+pub const BARTER_ABI_VERSION: u32 = 1;
+
+/// Names a public struct for `barter_abi_struct_layout`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BarterAbiStruct {
+    Str = 1,
+    Decimal = 2,
+    Timestamp = 3,
+    Key = 4,
+    OrderKey = 5,
+    OrderError = 6,
+    OrderState = 7,
+    OrderEvent = 8,
+    LineError = 9,
+    OrderEventBatch = 10,
+    Buffer = 11,
+}
+
+c_tag!(BarterAbiStruct {
+    Str,
+    Decimal,
+    Timestamp,
+    Key,
+    OrderKey,
+    OrderError,
+    OrderState,
+    OrderEvent,
+    LineError,
+    OrderEventBatch,
+    Buffer
+});
+
+fn layout<T>() -> (usize, usize) {
+    (size_of::<T>(), align_of::<T>())
+}
+
+/// Writes the ABI version of this library to `out`.
+///
+/// # Safety
+/// `out` must be NULL or valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn barter_abi_version(out: *mut u32) -> BarterStatus {
+    ffi_call(|| {
+        // SAFETY: per this function's contract.
+        *unsafe { out_param(out, "out") }? = BARTER_ABI_VERSION;
+        Ok(())
+    })
+}
+
+/// Writes the size and alignment of the struct named by `which` (a
+/// `BarterAbiStruct`), as this library was compiled.
+///
+/// # Safety
+/// `out_size` and `out_align` must be NULL or valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn barter_abi_struct_layout(
+    which: u32,
+    out_size: *mut usize,
+    out_align: *mut usize,
+) -> BarterStatus {
+    ffi_call(|| {
+        // SAFETY: per this function's contract.
+        let out_size = unsafe { out_param(out_size, "out_size") }?;
+        let out_align = unsafe { out_param(out_align, "out_align") }?;
+        use BarterAbiStruct as S;
+        (*out_size, *out_align) = match S::from_raw(which)? {
+            S::Str => layout::<BarterStr>(),
+            S::Decimal => layout::<BarterDecimal>(),
+            S::Timestamp => layout::<BarterTimestamp>(),
+            S::Key => layout::<BarterKey>(),
+            S::OrderKey => layout::<BarterOrderKey>(),
+            S::OrderError => layout::<BarterOrderError>(),
+            S::OrderState => layout::<BarterOrderState>(),
+            S::OrderEvent => layout::<BarterOrderEvent>(),
+            S::LineError => layout::<BarterLineError>(),
+            S::OrderEventBatch => layout::<BarterOrderEventBatch>(),
+            S::Buffer => layout::<BarterBuffer>(),
+        };
+        Ok(())
+    })
+}
+
+/// Writes a view of this library's version (e.g. "0.1.0") to `out`. The
+/// bytes are static and never freed.
+///
+/// # Safety
+/// `out` must be NULL or valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn barter_library_version(out: *mut BarterStr) -> BarterStatus {
+    ffi_call(|| {
+        // SAFETY: per this function's contract.
+        *unsafe { out_param(out, "out") }? = BarterStr::borrowing(env!("CARGO_PKG_VERSION"));
+        Ok(())
+    })
+}
+
+/// Writes a view of the message of the last failed call on this thread to
+/// `out` (empty if none failed yet). The view is valid until the next failed
+/// call on the same thread; copy it before making more calls.
+///
+/// # Safety
+/// `out` must be NULL or valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn barter_last_error(out: *mut BarterStr) -> BarterStatus {
+    // Not behind `ffi_call`: a NULL `out` must not overwrite the message the
+    // caller is trying to read.
+    // SAFETY: per this function's contract.
+    let Some(out) = (unsafe { out.as_mut() }) else {
+        return BarterStatus::NullPointer;
+    };
+    *out = crate::status::with_last_error(BarterStr::borrowing);
+    BarterStatus::Ok
+}

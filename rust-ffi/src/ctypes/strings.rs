@@ -1,0 +1,144 @@
+//! `BarterStr`: a borrowed UTF-8 view (pointer + length, never NUL-terminated),
+//! and the arena that owns the bytes of every view a batch hands out.
+
+use crate::limits::check_string_len;
+use crate::status::{BarterStatus, FfiError};
+use std::ptr;
+
+/// A UTF-8 string view: `len` bytes at `ptr`. May contain NUL. `ptr` may be
+/// NULL only when `len` is 0. Who owns the bytes is stated where a view is
+/// handed out.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct BarterStr {
+    pub ptr: *const u8,
+    pub len: usize,
+}
+
+impl BarterStr {
+    pub(crate) const EMPTY: BarterStr = BarterStr {
+        ptr: ptr::null(),
+        len: 0,
+    };
+
+    /// A view of `s`; the caller keeps `s` alive for as long as the view is used.
+    pub fn borrowing(s: &str) -> Self {
+        Self {
+            ptr: s.as_ptr(),
+            len: s.len(),
+        }
+    }
+
+    /// Reads the view as `&str`, checking NULL, the length limit and UTF-8.
+    ///
+    /// # Safety
+    /// When `ptr` is not NULL it must be valid for reads of `len` bytes for `'a`.
+    pub unsafe fn as_str<'a>(&self) -> Result<&'a str, FfiError> {
+        if self.len == 0 {
+            return Ok("");
+        }
+        if self.ptr.is_null() {
+            return Err(FfiError::invalid(format!(
+                "string pointer is NULL but its length is {}",
+                self.len
+            )));
+        }
+        check_string_len(self.len)?;
+        // SAFETY: non-NULL and, per the caller, valid for `len` bytes.
+        let bytes = unsafe { std::slice::from_raw_parts(self.ptr, self.len) };
+        std::str::from_utf8(bytes).map_err(|e| {
+            FfiError::new(
+                BarterStatus::InvalidUtf8,
+                format!("string is not valid UTF-8: {e}"),
+            )
+        })
+    }
+}
+
+/// Owns the bytes behind the `BarterStr` views of one batch, in one contiguous
+/// buffer. Its capacity is fixed when it is created, so the buffer never moves
+/// and views stay valid for the arena's lifetime.
+pub struct StringArena {
+    buf: Vec<u8>,
+}
+
+impl StringArena {
+    /// Decoded strings are never longer than their JSON text, so the input
+    /// length is a capacity that every push of a decode fits into.
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self {
+            buf: Vec::with_capacity(capacity),
+        }
+    }
+
+    pub fn push(&mut self, s: &str) -> Result<BarterStr, FfiError> {
+        if s.is_empty() {
+            return Ok(BarterStr::EMPTY);
+        }
+        check_string_len(s.len())?;
+        if self.buf.capacity() - self.buf.len() < s.len() {
+            // Growing would move the buffer and dangle earlier views.
+            return Err(FfiError::new(
+                BarterStatus::Panic,
+                "internal error: string arena capacity exceeded",
+            ));
+        }
+        let start = self.buf.len();
+        self.buf.extend_from_slice(s.as_bytes());
+        Ok(BarterStr {
+            // SAFETY: `start..start + len` was just written inside `buf`.
+            ptr: unsafe { self.buf.as_ptr().add(start) },
+            len: s.len(),
+        })
+    }
+
+    pub fn as_view(&self) -> BarterStr {
+        BarterStr {
+            ptr: self.buf.as_ptr(),
+            len: self.buf.len(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn views_survive_later_pushes_and_keep_nul() {
+        let mut arena = StringArena::with_capacity(16);
+        let a = arena.push("a\0b").unwrap();
+        let b = arena.push("ü").unwrap();
+        assert_eq!(unsafe { a.as_str() }.unwrap(), "a\0b");
+        assert_eq!(unsafe { b.as_str() }.unwrap(), "ü");
+        assert_eq!(arena.as_view().len, 5);
+    }
+
+    #[test]
+    fn arena_refuses_to_grow() {
+        let mut arena = StringArena::with_capacity(2);
+        assert!(arena.push("abc").is_err());
+    }
+
+    #[test]
+    fn bad_views_are_errors() {
+        let null = BarterStr {
+            ptr: std::ptr::null(),
+            len: 3,
+        };
+        assert_eq!(
+            unsafe { null.as_str() }.unwrap_err().status,
+            BarterStatus::InvalidArgument
+        );
+        let bytes = [0xffu8, 0xfe];
+        let bad = BarterStr {
+            ptr: bytes.as_ptr(),
+            len: 2,
+        };
+        assert_eq!(
+            unsafe { bad.as_str() }.unwrap_err().status,
+            BarterStatus::InvalidUtf8
+        );
+        assert_eq!(unsafe { BarterStr::EMPTY.as_str() }.unwrap(), "");
+    }
+}

@@ -1,0 +1,20 @@
+//! barter-ffi: a C ABI over barter-execution's order events.
+//!
+//! Every exported symbol starts with `barter_`, returns a `BarterStatus` and
+//! passes results through out-parameters; `barter_last_error` gives the
+//! detail of a failure. `include/barter_ffi.h` is generated from this crate by
+//! cbindgen.
+//!
+//! Layout: `ctypes` holds the `#[repr(C)]` types with their conversions,
+//! `abi` the handshake, `order_events` the exported decode/encode functions,
+//! `status` the error model and the panic barrier.
+
+pub mod abi;
+pub mod batch;
+pub mod buffer;
+pub mod ctypes;
+pub mod json;
+pub mod limits;
+pub mod order_events;
+pub mod samples;
+pub mod status;

@@ -1,0 +1,36 @@
+"""Shared fixtures: the serde sample set written by rust-ffi's fixture generator."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+class Case(NamedTuple):
+    name: str
+    serde: str  # serde_json's exact output for one OrderEvent
+
+
+def load_cases() -> list[Case]:
+    with (FIXTURES / "order_events.jsonl").open(encoding="utf-8") as lines:
+        return [Case(row["case"], row["serde"]) for row in map(json.loads, lines)]
+
+
+CASES = load_cases()
+BY_NAME = {case.name: case for case in CASES}
+
+
+@pytest.fixture(params=CASES, ids=[case.name for case in CASES])
+def case(request: pytest.FixtureRequest) -> Case:
+    return request.param  # type: ignore[no-any-return]
+
+
+# `match` is Python 3.10 syntax; on 3.9 the statement under test does not exist.
+collect_ignore = ["test_match.py"] if sys.version_info < (3, 10) else []
