@@ -9,13 +9,17 @@ with cargo and installs next to the extension (found through an $ORIGIN rpath).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from cffi import FFI
 
 ROOT = Path(__file__).resolve().parent
+CRATE = ROOT / "rust-ffi"
 HEADER = ROOT / "include" / "barter_ffi.h"
-RUST_RELEASE_DIR = ROOT / "rust-ffi" / "target" / "release"
+# Where `cargo build --release` in rust-ffi/ leaves the library (cargo reads
+# a relative CARGO_TARGET_DIR from its working directory, the crate).
+RUST_RELEASE_DIR = CRATE / os.environ.get("CARGO_TARGET_DIR", "target") / "release"
 
 ffibuilder = FFI()
 ffibuilder.cdef(HEADER.read_text(encoding="utf-8"))

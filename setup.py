@@ -15,8 +15,9 @@ from pathlib import Path
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
-ROOT = Path(__file__).resolve().parent
-CRATE = ROOT / "rust-ffi"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build_ffi import CRATE, RUST_RELEASE_DIR
+
 LIBRARY = "libbarter_ffi.so" if sys.platform != "darwin" else "libbarter_ffi.dylib"
 
 
@@ -30,7 +31,7 @@ class CargoBuildExt(build_ext):
             check=True,
         )
         super().run()
-        built = CRATE / "target" / "release" / LIBRARY
+        built = RUST_RELEASE_DIR / LIBRARY
         for ext in self.extensions:
             package_dir = Path(self.get_ext_fullpath(ext.name)).parent
             package_dir.mkdir(parents=True, exist_ok=True)

@@ -78,17 +78,26 @@ thread_local! {
     static LAST_ERROR: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
+// `try_with`, not `with`: during thread teardown (a C or Python thread-exit
+// destructor calling in) the slot may be gone, and `with` would panic outside
+// the panic barrier. The message is then dropped; the status still arrives.
 fn set_last_error(message: &str) {
-    LAST_ERROR.with(|last| {
+    let _ = LAST_ERROR.try_with(|last| {
         let mut last = last.borrow_mut();
         last.clear();
         last.push_str(message);
     });
 }
 
-/// Calls `f` with a view of this thread's last error message.
+/// Calls `f` with a view of this thread's last error message (empty while
+/// the thread is being torn down).
 pub(crate) fn with_last_error<R>(f: impl FnOnce(&str) -> R) -> R {
-    LAST_ERROR.with(|last| f(&last.borrow()))
+    let mut f = Some(f);
+    let result = LAST_ERROR.try_with(|last| (f.take().expect("called once"))(&last.borrow()));
+    match result {
+        Ok(value) => value,
+        Err(_) => (f.take().expect("not called yet"))(""),
+    }
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
