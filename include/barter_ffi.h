@@ -93,6 +93,11 @@ typedef enum {
    instrument or asset name.
    */
   BARTER_KEY_KIND_NAME = 2,
+  /*
+   barter's `QuoteAsset`: the quote asset of the instrument in context
+   (trade fees); neither field is used.
+   */
+  BARTER_KEY_KIND_QUOTE = 3,
 } BarterKeyKind;
 
 /*
@@ -210,7 +215,152 @@ typedef enum {
   BARTER_ABI_STRUCT_LINE_ERROR = 9,
   BARTER_ABI_STRUCT_ORDER_EVENT_BATCH = 10,
   BARTER_ABI_STRUCT_BUFFER = 11,
+  BARTER_ABI_STRUCT_BATCH = 12,
+  BARTER_ABI_STRUCT_TIME_IN_FORCE = 13,
+  BARTER_ABI_STRUCT_REQUEST_OPEN = 14,
+  BARTER_ABI_STRUCT_REQUEST_CANCEL = 15,
+  BARTER_ABI_STRUCT_ORDER_REQUEST_OPEN = 16,
+  BARTER_ABI_STRUCT_ORDER_REQUEST_CANCEL = 17,
+  BARTER_ABI_STRUCT_ORDER_RESULT = 18,
+  BARTER_ABI_STRUCT_ORDER_RESPONSE_CANCEL = 19,
+  BARTER_ABI_STRUCT_ORDER_SNAPSHOT = 20,
+  BARTER_ABI_STRUCT_ORDER_RESPONSE_OPEN = 21,
+  BARTER_ABI_STRUCT_TRADE = 22,
+  BARTER_ABI_STRUCT_ASSET_BALANCE = 23,
+  BARTER_ABI_STRUCT_INSTRUMENT_SNAPSHOT = 24,
+  BARTER_ABI_STRUCT_ACCOUNT_SNAPSHOT = 25,
+  BARTER_ABI_STRUCT_ACCOUNT_EVENT = 26,
 } BarterAbiStruct;
+
+/*
+ A barter type, and the C struct its items use.
+ */
+typedef enum {
+  /*
+   `OrderEvent<OrderState>`: `BarterOrderEvent`.
+   */
+  BARTER_MESSAGE_ORDER_EVENT = 1,
+  /*
+   `OrderRequestOpen`: `BarterOrderRequestOpen`.
+   */
+  BARTER_MESSAGE_ORDER_REQUEST_OPEN = 2,
+  /*
+   `OrderRequestCancel`: `BarterOrderRequestCancel`.
+   */
+  BARTER_MESSAGE_ORDER_REQUEST_CANCEL = 3,
+  /*
+   `OrderResponseCancel`: `BarterOrderResponseCancel`.
+   */
+  BARTER_MESSAGE_ORDER_RESPONSE_CANCEL = 4,
+  /*
+   `Order<_, _, OrderState>`: `BarterOrderSnapshot`.
+   */
+  BARTER_MESSAGE_ORDER_SNAPSHOT = 5,
+  /*
+   `Order<_, _, Result<Open, OrderError>>`: `BarterOrderResponseOpen`.
+   */
+  BARTER_MESSAGE_ORDER_RESPONSE_OPEN = 6,
+  /*
+   `Trade<QuoteAsset, _>`: `BarterTrade`.
+   */
+  BARTER_MESSAGE_TRADE = 7,
+  /*
+   `AssetBalance<_>`: `BarterAssetBalance`.
+   */
+  BARTER_MESSAGE_ASSET_BALANCE = 8,
+  /*
+   `AccountSnapshot`: `BarterAccountSnapshot`.
+   */
+  BARTER_MESSAGE_ACCOUNT_SNAPSHOT = 9,
+  /*
+   `AccountEvent`: `BarterAccountEvent`.
+   */
+  BARTER_MESSAGE_ACCOUNT_EVENT = 10,
+} BarterMessage;
+
+/*
+ Which of barter's two key forms a message uses.
+ */
+typedef enum {
+  /*
+   `ExchangeIndex`, `AssetIndex`, `InstrumentIndex`: index keys.
+   */
+  BARTER_KEYS_INDEXED = 1,
+  /*
+   `ExchangeId`, `AssetNameExchange`, `InstrumentNameExchange`: name
+   keys, as barter's execution clients and MockExchange emit them.
+   */
+  BARTER_KEYS_UNINDEXED = 2,
+} BarterKeys;
+
+/*
+ Which side of a `Result` a `BarterOrderResult` holds.
+ */
+typedef enum {
+  /*
+   `Ok`: the `Open` or `Cancelled` fields are set.
+   */
+  BARTER_RESULT_KIND_OK = 1,
+  /*
+   `Err`: `error` is set.
+   */
+  BARTER_RESULT_KIND_ERR = 2,
+} BarterResultKind;
+
+/*
+ barter's `Side`.
+ */
+typedef enum {
+  BARTER_SIDE_BUY = 1,
+  BARTER_SIDE_SELL = 2,
+} BarterSide;
+
+/*
+ barter's `OrderKind`.
+ */
+typedef enum {
+  BARTER_ORDER_KIND_MARKET = 1,
+  BARTER_ORDER_KIND_LIMIT = 2,
+} BarterOrderKind;
+
+/*
+ The variant of barter's `TimeInForce`.
+ */
+typedef enum {
+  /*
+   `GoodUntilCancelled { post_only }`.
+   */
+  BARTER_TIME_IN_FORCE_KIND_GOOD_UNTIL_CANCELLED = 1,
+  BARTER_TIME_IN_FORCE_KIND_GOOD_UNTIL_END_OF_DAY = 2,
+  BARTER_TIME_IN_FORCE_KIND_FILL_OR_KILL = 3,
+  BARTER_TIME_IN_FORCE_KIND_IMMEDIATE_OR_CANCEL = 4,
+} BarterTimeInForceKind;
+
+/*
+ The variant of an `AccountEventKind`, naming the payload field in use.
+ */
+typedef enum {
+  /*
+   `payload.snapshot`.
+   */
+  BARTER_ACCOUNT_EVENT_KIND_SNAPSHOT = 1,
+  /*
+   `payload.balance`.
+   */
+  BARTER_ACCOUNT_EVENT_KIND_BALANCE_SNAPSHOT = 2,
+  /*
+   `payload.order`.
+   */
+  BARTER_ACCOUNT_EVENT_KIND_ORDER_SNAPSHOT = 3,
+  /*
+   `payload.cancelled`.
+   */
+  BARTER_ACCOUNT_EVENT_KIND_ORDER_CANCELLED = 4,
+  /*
+   `payload.trade`.
+   */
+  BARTER_ACCOUNT_EVENT_KIND_TRADE = 5,
+} BarterAccountEventKind;
 
 /*
  A UTF-8 string view: `len` bytes at `ptr`. May contain NUL. `ptr` may be
@@ -229,6 +379,62 @@ typedef struct {
   const uint8_t *data;
   size_t len;
 } BarterBuffer;
+
+/*
+ A line of JSON lines input that could not be decoded.
+ */
+typedef struct {
+  /*
+   The `BarterStatus` the line would have failed with.
+   */
+  uint32_t status;
+  /*
+   Set to zero.
+   */
+  uint32_t reserved;
+  /*
+   1-based line number in the input.
+   */
+  size_t line;
+  /*
+   What was wrong, e.g. "line 3 column 40: unknown variant `Foo` ...".
+   */
+  BarterStr message;
+} BarterLineError;
+
+/*
+ Decoded items of one `BarterMessage`. Every pointer in it, and every view
+ and array inside the items and errors, points into memory owned by the
+ batch: valid until `barter_batch_free`. Read-only.
+ */
+typedef struct {
+  /*
+   The `BarterMessage` the items are.
+   */
+  uint32_t message;
+  /*
+   The `BarterKeys` form of their keys.
+   */
+  uint32_t keys;
+  /*
+   `len` C structs of the message's type, in input order.
+   */
+  const void *items;
+  size_t len;
+  /*
+   `sizeof` one item.
+   */
+  size_t item_size;
+  /*
+   Lines skipped under `BARTER_DECODE_COLLECT_ERRORS`, in input order.
+   */
+  const BarterLineError *errors;
+  size_t errors_len;
+  /*
+   The one buffer all string views of the items point into.
+   */
+  BarterStr strings;
+} BarterBatch;
 
 /*
  One key of barter's indexed or unindexed form. Both forms share this
@@ -345,32 +551,13 @@ typedef struct {
   BarterOrderError error;
 } BarterOrderState;
 
+/*
+ `OrderEvent<OrderState>`.
+ */
 typedef struct {
   BarterOrderKey key;
   BarterOrderState state;
 } BarterOrderEvent;
-
-/*
- A line of JSON lines input that could not be decoded.
- */
-typedef struct {
-  /*
-   The `BarterStatus` the line would have failed with.
-   */
-  uint32_t status;
-  /*
-   Set to zero.
-   */
-  uint32_t reserved;
-  /*
-   1-based line number in the input.
-   */
-  size_t line;
-  /*
-   What was wrong, e.g. "line 3 column 40: unknown variant `Foo` ...".
-   */
-  BarterStr message;
-} BarterLineError;
 
 /*
  Decoded order events. Every pointer in it, and every `BarterStr` inside
@@ -393,6 +580,207 @@ typedef struct {
    */
   BarterStr strings;
 } BarterOrderEventBatch;
+
+typedef struct {
+  /*
+   A `BarterTimeInForceKind`.
+   */
+  uint32_t kind;
+  /*
+   For `GoodUntilCancelled`: 1 if post-only, else 0.
+   */
+  uint8_t post_only;
+  /*
+   Set to zero.
+   */
+  uint8_t reserved[3];
+} BarterTimeInForce;
+
+/*
+ `RequestOpen { side, price, quantity, kind, time_in_force }`; also the
+ order parameters of an `Order`.
+ */
+typedef struct {
+  /*
+   A `BarterSide`.
+   */
+  uint32_t side;
+  /*
+   A `BarterOrderKind`.
+   */
+  uint32_t kind;
+  BarterTimeInForce time_in_force;
+  BarterDecimal price;
+  BarterDecimal quantity;
+} BarterRequestOpen;
+
+/*
+ `OrderRequestOpen`: `OrderEvent<RequestOpen>`.
+ */
+typedef struct {
+  BarterOrderKey key;
+  BarterRequestOpen state;
+} BarterOrderRequestOpen;
+
+/*
+ `RequestCancel { id: Option<OrderId> }`.
+ */
+typedef struct {
+  /*
+   1 when `id` holds the exchange's order id, else 0.
+   */
+  uint8_t has_id;
+  /*
+   Set to zero.
+   */
+  uint8_t reserved[7];
+  BarterStr id;
+} BarterRequestCancel;
+
+/*
+ `OrderRequestCancel`: `OrderEvent<RequestCancel>`.
+ */
+typedef struct {
+  BarterOrderKey key;
+  BarterRequestCancel state;
+} BarterOrderRequestCancel;
+
+/*
+ `Result<Open, OrderError>` or `Result<Cancelled, OrderError>`. For `Ok`,
+ `id` and `time_exchange` are set, and `filled_quantity` for `Open`.
+ Fields a side does not use are zero.
+ */
+typedef struct {
+  /*
+   A `BarterResultKind`.
+   */
+  uint32_t kind;
+  /*
+   Set to zero.
+   */
+  uint32_t reserved;
+  BarterStr id;
+  BarterTimestamp time_exchange;
+  BarterDecimal filled_quantity;
+  BarterOrderError error;
+} BarterOrderResult;
+
+/*
+ `OrderResponseCancel`: `OrderEvent<Result<Cancelled, OrderError>>`.
+ */
+typedef struct {
+  BarterOrderKey key;
+  BarterOrderResult state;
+} BarterOrderResponseCancel;
+
+/*
+ `Order<_, _, OrderState>`: an order snapshot.
+ */
+typedef struct {
+  BarterOrderKey key;
+  /*
+   side, price, quantity, kind and time_in_force.
+   */
+  BarterRequestOpen order;
+  BarterOrderState state;
+} BarterOrderSnapshot;
+
+/*
+ `Order<_, _, Result<Open, OrderError>>`: the response to an open request.
+ */
+typedef struct {
+  BarterOrderKey key;
+  /*
+   side, price, quantity, kind and time_in_force.
+   */
+  BarterRequestOpen order;
+  BarterOrderResult state;
+} BarterOrderResponseOpen;
+
+/*
+ `Trade { id, order_id, instrument, strategy, time_exchange, side, price,
+ quantity, fees: AssetFees { asset, fees } }`.
+ */
+typedef struct {
+  BarterStr id;
+  BarterStr order_id;
+  BarterKey instrument;
+  BarterStr strategy;
+  BarterTimestamp time_exchange;
+  /*
+   A `BarterSide`.
+   */
+  uint32_t side;
+  /*
+   Set to zero.
+   */
+  uint32_t reserved;
+  BarterDecimal price;
+  BarterDecimal quantity;
+  /*
+   The fee asset (`BARTER_KEY_KIND_QUOTE` for barter's `QuoteAsset`).
+   */
+  BarterKey fees_asset;
+  BarterDecimal fees;
+} BarterTrade;
+
+/*
+ `AssetBalance { asset, balance: Balance { total, free }, time_exchange }`.
+ */
+typedef struct {
+  BarterKey asset;
+  BarterDecimal total;
+  BarterDecimal free;
+  BarterTimestamp time_exchange;
+} BarterAssetBalance;
+
+/*
+ `InstrumentAccountSnapshot { instrument, orders }`.
+ */
+typedef struct {
+  BarterKey instrument;
+  const BarterOrderSnapshot *orders;
+  size_t orders_len;
+} BarterInstrumentSnapshot;
+
+/*
+ `AccountSnapshot { exchange, balances, instruments }`. The arrays belong
+ to whatever owns the snapshot (a batch, or the caller when encoding).
+ */
+typedef struct {
+  BarterKey exchange;
+  const BarterAssetBalance *balances;
+  size_t balances_len;
+  const BarterInstrumentSnapshot *instruments;
+  size_t instruments_len;
+} BarterAccountSnapshot;
+
+/*
+ The payload of an `AccountEvent`; `kind` says which member is valid.
+ */
+typedef union {
+  BarterAccountSnapshot snapshot;
+  BarterAssetBalance balance;
+  BarterOrderSnapshot order;
+  BarterOrderResponseCancel cancelled;
+  BarterTrade trade;
+} BarterAccountEventPayload;
+
+/*
+ `AccountEvent { exchange, kind }`.
+ */
+typedef struct {
+  BarterKey exchange;
+  /*
+   A `BarterAccountEventKind`.
+   */
+  uint32_t kind;
+  /*
+   Set to zero.
+   */
+  uint32_t reserved;
+  BarterAccountEventPayload payload;
+} BarterAccountEvent;
 
 /*
  Writes the ABI version of this library to `out`.
@@ -438,6 +826,55 @@ BarterStatus barter_last_error(BarterStr *out);
  `*buffer` must be NULL or a buffer from this library not yet freed.
  */
 BarterStatus barter_buffer_free(BarterBuffer **buffer);
+
+/*
+ Parses serde JSON of the barter type named by `message` (a
+ `BarterMessage`) with `keys` (a `BarterKeys`), framed as `format` (a
+ `BarterJsonFormat`), with `flags` (0 or `BARTER_DECODE_COLLECT_ERRORS`),
+ into a new batch at `*out_batch`.
+
+ `input` may be NULL when `input_len` is 0. The input is not retained.
+ On failure `*out_batch` is set to NULL and `barter_last_error` says why.
+
+ # Safety
+ `input` must be valid for reads of `input_len` bytes; `out_batch` must be
+ NULL or valid for writes.
+ */
+BarterStatus barter_decode(uint32_t message,
+                           uint32_t keys,
+                           const uint8_t *input,
+                           size_t input_len,
+                           uint32_t format,
+                           uint32_t flags,
+                           BarterBatch **out_batch);
+
+/*
+ Frees the batch `*batch` points to and sets `*batch` to NULL. Passing
+ NULL, or a pointer to NULL, does nothing.
+
+ # Safety
+ `*batch` must be NULL or a batch from `barter_decode` not yet freed.
+ */
+BarterStatus barter_batch_free(BarterBatch **batch);
+
+/*
+ Validates `len` C structs of the type `message` names (with `keys`),
+ builds the barter values and serialises them with serde as `format` into
+ a new buffer at `*out_buffer`. `BARTER_JSON_FORMAT_ONE` needs `len` 1.
+ `items` may be NULL when `len` is 0. On failure `*out_buffer` is set to
+ NULL and `barter_last_error` names the item and field at fault.
+
+ # Safety
+ `items` must be valid for reads of `len` structs of the message's type,
+ whose views and arrays are valid for reads; `out_buffer` must be NULL or
+ valid for writes.
+ */
+BarterStatus barter_encode(uint32_t message,
+                           uint32_t keys,
+                           const void *items,
+                           size_t len,
+                           uint32_t format,
+                           BarterBuffer **out_buffer);
 
 /*
  Parses serde JSON of `OrderEvent<OrderState>` (indexed keys) framed as

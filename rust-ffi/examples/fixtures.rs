@@ -5,9 +5,11 @@
 //! `tests/fixtures/order_events.jsonl`: one line per sample case,
 //! `{"case": NAME, "serde": TEXT}` where TEXT is serde_json's exact output
 //! for the event, kept as a string so no re-serialisation can alter it.
+//! `tests/fixtures/messages.jsonl`: the same for every other message type,
+//! both key forms: `{"message": M, "keys": K, "case": NAME, "serde": TEXT}`.
 //! `examples/order_events.jsonl`: a short order lifecycle, one event a line.
 
-use barter_ffi::samples::{example_events, order_events};
+use barter_ffi::samples::{example_events, messages, order_events};
 use std::fs;
 use std::path::PathBuf;
 
@@ -27,6 +29,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     fs::create_dir_all(root.join("tests/fixtures"))?;
     fs::write(root.join("tests/fixtures/order_events.jsonl"), cases)?;
+
+    let mut lines = String::new();
+    for sample in messages() {
+        let keys = match sample.keys {
+            barter_ffi::messages::BarterKeys::Indexed => "indexed",
+            barter_ffi::messages::BarterKeys::Unindexed => "unindexed",
+        };
+        let line = serde_json::json!({
+            "message": sample.message_name,
+            "keys": keys,
+            "case": sample.case,
+            "serde": sample.serde,
+        });
+        lines.push_str(&serde_json::to_string(&line)?);
+        lines.push('\n');
+    }
+    fs::write(root.join("tests/fixtures/messages.jsonl"), lines)?;
 
     let mut example = String::new();
     for event in example_events() {

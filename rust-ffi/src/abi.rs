@@ -3,14 +3,25 @@
 
 use crate::batch::BarterLineError;
 use crate::buffer::BarterBuffer;
+use crate::ctypes::account::{
+    BarterAccountEvent, BarterAccountSnapshot, BarterAssetBalance, BarterInstrumentSnapshot,
+    BarterTrade,
+};
 use crate::ctypes::c_tag;
 use crate::ctypes::decimal::BarterDecimal;
 use crate::ctypes::key::{BarterKey, BarterOrderKey};
+use crate::ctypes::order::{BarterOrderResponseOpen, BarterOrderSnapshot};
 use crate::ctypes::order_error::BarterOrderError;
 use crate::ctypes::order_event::BarterOrderEvent;
+use crate::ctypes::order_event::{
+    BarterOrderRequestCancel, BarterOrderRequestOpen, BarterOrderResponseCancel,
+};
+use crate::ctypes::order_result::BarterOrderResult;
 use crate::ctypes::order_state::BarterOrderState;
+use crate::ctypes::request::{BarterRequestCancel, BarterRequestOpen, BarterTimeInForce};
 use crate::ctypes::strings::BarterStr;
 use crate::ctypes::timestamp::BarterTimestamp;
+use crate::messages::BarterBatch;
 use crate::order_events::BarterOrderEventBatch;
 use crate::status::{ffi_call, out_param, BarterStatus};
 use std::mem::{align_of, size_of};
@@ -33,6 +44,21 @@ pub enum BarterAbiStruct {
     LineError = 9,
     OrderEventBatch = 10,
     Buffer = 11,
+    Batch = 12,
+    TimeInForce = 13,
+    RequestOpen = 14,
+    RequestCancel = 15,
+    OrderRequestOpen = 16,
+    OrderRequestCancel = 17,
+    OrderResult = 18,
+    OrderResponseCancel = 19,
+    OrderSnapshot = 20,
+    OrderResponseOpen = 21,
+    Trade = 22,
+    AssetBalance = 23,
+    InstrumentSnapshot = 24,
+    AccountSnapshot = 25,
+    AccountEvent = 26,
 }
 
 c_tag!(BarterAbiStruct {
@@ -46,7 +72,22 @@ c_tag!(BarterAbiStruct {
     OrderEvent,
     LineError,
     OrderEventBatch,
-    Buffer
+    Buffer,
+    Batch,
+    TimeInForce,
+    RequestOpen,
+    RequestCancel,
+    OrderRequestOpen,
+    OrderRequestCancel,
+    OrderResult,
+    OrderResponseCancel,
+    OrderSnapshot,
+    OrderResponseOpen,
+    Trade,
+    AssetBalance,
+    InstrumentSnapshot,
+    AccountSnapshot,
+    AccountEvent
 });
 
 fn layout<T>() -> (usize, usize) {
@@ -94,6 +135,21 @@ pub unsafe extern "C" fn barter_abi_struct_layout(
             S::LineError => layout::<BarterLineError>(),
             S::OrderEventBatch => layout::<BarterOrderEventBatch>(),
             S::Buffer => layout::<BarterBuffer>(),
+            S::Batch => layout::<BarterBatch>(),
+            S::TimeInForce => layout::<BarterTimeInForce>(),
+            S::RequestOpen => layout::<BarterRequestOpen>(),
+            S::RequestCancel => layout::<BarterRequestCancel>(),
+            S::OrderRequestOpen => layout::<BarterOrderRequestOpen>(),
+            S::OrderRequestCancel => layout::<BarterOrderRequestCancel>(),
+            S::OrderResult => layout::<BarterOrderResult>(),
+            S::OrderResponseCancel => layout::<BarterOrderResponseCancel>(),
+            S::OrderSnapshot => layout::<BarterOrderSnapshot>(),
+            S::OrderResponseOpen => layout::<BarterOrderResponseOpen>(),
+            S::Trade => layout::<BarterTrade>(),
+            S::AssetBalance => layout::<BarterAssetBalance>(),
+            S::InstrumentSnapshot => layout::<BarterInstrumentSnapshot>(),
+            S::AccountSnapshot => layout::<BarterAccountSnapshot>(),
+            S::AccountEvent => layout::<BarterAccountEvent>(),
         };
         Ok(())
     })

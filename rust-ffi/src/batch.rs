@@ -2,11 +2,14 @@
 //! structs, the per-line errors and every string byte they point to; it is
 //! released by exactly one free function.
 
-use crate::ctypes::strings::{BarterStr, StringArena};
-use crate::ctypes::ToC;
-use crate::json::{parse_each, BarterJsonFormat};
+use crate::ctypes::arena::Arena;
+use crate::ctypes::strings::BarterStr;
+use crate::ctypes::{FromC, ToC};
+use crate::json::{parse_each, serde_error, BarterJsonFormat};
+use crate::limits::BARTER_MAX_EVENTS_PER_CALL;
 use crate::status::{BarterStatus, FfiError};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 /// Decode flag: with `BARTER_JSON_FORMAT_LINES`, a bad line is recorded in
 /// the batch's `errors` and decoding goes on, instead of failing the call.
@@ -32,7 +35,7 @@ pub struct BarterLineError {
 pub(crate) struct Decoded<C> {
     pub items: Vec<C>,
     errors: Vec<(FfiError, usize)>,
-    pub arena: StringArena,
+    pub arena: Arena,
     error_views: Vec<BarterLineError>,
 }
 
@@ -82,7 +85,7 @@ where
     let mut decoded = Decoded {
         items: Vec::new(),
         errors: Vec::new(),
-        arena: StringArena::with_capacity(input.len()),
+        arena: Arena::with_capacity(input.len()),
         error_views: Vec::new(),
     };
     parse_each::<T>(input, format, |origin, parsed| {
@@ -102,4 +105,69 @@ where
         Ok(())
     })?;
     Ok(decoded)
+}
+
+/// # Safety
+/// `ptr` must be NULL only if `len` is 0, else valid for reads of `len` `T`s.
+pub(crate) unsafe fn input_slice<'a, T>(
+    ptr: *const T,
+    len: usize,
+    name: &str,
+) -> Result<&'a [T], FfiError> {
+    if len == 0 {
+        return Ok(&[]);
+    }
+    if ptr.is_null() {
+        return Err(FfiError::null(name));
+    }
+    // SAFETY: non-NULL and, per the caller, valid for `len` items.
+    Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
+}
+
+/// Validates C structs, builds the barter values and serialises them with
+/// serde. The first invalid item fails the call, named by its index.
+///
+/// # Safety
+/// Every string view and array inside `items` must be valid for reads.
+pub(crate) unsafe fn encode<T: FromC + Serialize>(
+    items: &[T::C],
+    format: BarterJsonFormat,
+) -> Result<Vec<u8>, FfiError> {
+    if items.len() > BARTER_MAX_EVENTS_PER_CALL {
+        return Err(FfiError::new(
+            BarterStatus::LimitExceeded,
+            format!(
+                "{} items, over the limit of {BARTER_MAX_EVENTS_PER_CALL} per call",
+                items.len()
+            ),
+        ));
+    }
+    let values = items
+        .iter()
+        .enumerate()
+        // SAFETY: per this function's contract.
+        .map(|(index, item)| unsafe { T::from_c(item) }.map_err(|e| e.at(format!("event {index}"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    encode_json(&values, format)
+}
+
+fn encode_json<T: Serialize>(values: &[T], format: BarterJsonFormat) -> Result<Vec<u8>, FfiError> {
+    match format {
+        BarterJsonFormat::One => match values {
+            [one] => serde_json::to_vec(one).map_err(serde_error),
+            _ => Err(FfiError::invalid(format!(
+                "BARTER_JSON_FORMAT_ONE needs exactly 1 value, got {}",
+                values.len()
+            ))),
+        },
+        BarterJsonFormat::Array => serde_json::to_vec(values).map_err(serde_error),
+        BarterJsonFormat::Lines => {
+            let mut out = Vec::new();
+            for value in values {
+                serde_json::to_writer(&mut out, value).map_err(serde_error)?;
+                out.push(b'\n');
+            }
+            Ok(out)
+        }
+    }
 }

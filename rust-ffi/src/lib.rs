@@ -15,6 +15,7 @@ pub mod buffer;
 pub mod ctypes;
 pub mod json;
 pub mod limits;
+pub mod messages;
 pub mod order_events;
 pub mod samples;
 pub mod status;

@@ -1,14 +1,12 @@
 //! The exported functions for indexed `OrderEvent<OrderState>`: JSON to C
 //! structs (decode) and C structs to JSON (encode).
 
-use crate::batch::{check_flags, decode, BarterLineError, Decoded};
+use crate::batch::{check_flags, decode, encode, input_slice, BarterLineError, Decoded};
 use crate::buffer::{self, BarterBuffer};
 use crate::ctypes::order_event::{BarterOrderEvent, IndexedOrderEvent};
 use crate::ctypes::strings::BarterStr;
-use crate::ctypes::FromC;
-use crate::json::{serde_error, BarterJsonFormat};
-use crate::limits::BARTER_MAX_EVENTS_PER_CALL;
-use crate::status::{ffi_call, out_param, BarterStatus, FfiError};
+use crate::json::BarterJsonFormat;
+use crate::status::{ffi_call, out_param, BarterStatus};
 
 /// Decoded order events. Every pointer in it, and every `BarterStr` inside
 /// the events and errors, points into memory owned by the batch: valid until
@@ -31,19 +29,6 @@ pub struct BarterOrderEventBatch {
 struct Owned {
     view: BarterOrderEventBatch,
     decoded: Decoded<BarterOrderEvent>,
-}
-
-/// # Safety
-/// `ptr` must be NULL only if `len` is 0, else valid for reads of `len` `T`s.
-unsafe fn input_slice<'a, T>(ptr: *const T, len: usize, name: &str) -> Result<&'a [T], FfiError> {
-    if len == 0 {
-        return Ok(&[]);
-    }
-    if ptr.is_null() {
-        return Err(FfiError::null(name));
-    }
-    // SAFETY: non-NULL and, per the caller, valid for `len` items.
-    Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
 }
 
 /// Parses serde JSON of `OrderEvent<OrderState>` (indexed keys) framed as
@@ -131,49 +116,11 @@ pub unsafe extern "C" fn barter_order_events_encode(
         // SAFETY: per this function's contract.
         let out_buffer = unsafe { out_param(out_buffer, "out_buffer") }?;
         *out_buffer = std::ptr::null_mut();
-        if len > BARTER_MAX_EVENTS_PER_CALL {
-            return Err(FfiError::new(
-                BarterStatus::LimitExceeded,
-                format!("{len} events, over the limit of {BARTER_MAX_EVENTS_PER_CALL} per call"),
-            ));
-        }
         let format = BarterJsonFormat::from_raw(format)?;
         let events = unsafe { input_slice(events, len, "events") }?;
-        let values = events
-            .iter()
-            .enumerate()
-            .map(|(index, event)| {
-                // SAFETY: per this function's contract.
-                unsafe { IndexedOrderEvent::from_c(event) }
-                    .map_err(|e| e.at(format!("event {index}")))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let bytes = encode_json(&values, format)?;
+        // SAFETY: per this function's contract.
+        let bytes = unsafe { encode::<IndexedOrderEvent>(events, format) }?;
         *out_buffer = buffer::into_raw(bytes);
         Ok(())
     })
-}
-
-pub(crate) fn encode_json<T: serde::Serialize>(
-    values: &[T],
-    format: BarterJsonFormat,
-) -> Result<Vec<u8>, FfiError> {
-    match format {
-        BarterJsonFormat::One => match values {
-            [one] => serde_json::to_vec(one).map_err(serde_error),
-            _ => Err(FfiError::invalid(format!(
-                "BARTER_JSON_FORMAT_ONE needs exactly 1 value, got {}",
-                values.len()
-            ))),
-        },
-        BarterJsonFormat::Array => serde_json::to_vec(values).map_err(serde_error),
-        BarterJsonFormat::Lines => {
-            let mut out = Vec::new();
-            for value in values {
-                serde_json::to_writer(&mut out, value).map_err(serde_error)?;
-                out.push(b'\n');
-            }
-            Ok(out)
-        }
-    }
 }

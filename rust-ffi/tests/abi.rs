@@ -800,9 +800,11 @@ fn abi_and_library_versions() {
         .expect(BarterStatus::NullPointer, &["`out` must not be NULL"]);
 }
 
-fn expected_layout(which: BarterAbiStruct) -> (usize, usize) {
-    fn of<T>() -> (usize, usize) {
-        (size_of::<T>(), align_of::<T>())
+/// The layouts of the structs this file builds by hand; the rest are
+/// checked against the C compiler by the Python handshake and the C test.
+fn expected_layout(which: BarterAbiStruct) -> Option<(usize, usize)> {
+    fn of<T>() -> Option<(usize, usize)> {
+        Some((size_of::<T>(), align_of::<T>()))
     }
     use BarterAbiStruct as S;
     match which {
@@ -817,6 +819,7 @@ fn expected_layout(which: BarterAbiStruct) -> (usize, usize) {
         S::LineError => of::<BarterLineError>(),
         S::OrderEventBatch => of::<BarterOrderEventBatch>(),
         S::Buffer => of::<BarterBuffer>(),
+        _ => None,
     }
 }
 
@@ -828,15 +831,15 @@ fn layout(which: u32) -> Result<(usize, usize), Failure> {
 
 #[test]
 fn struct_layouts_match_the_rust_structs() {
-    let known: Vec<BarterAbiStruct> = (1..=11)
-        .map(|raw| BarterAbiStruct::from_raw(raw).expect("ids 1..=11 are all known"))
+    let known: Vec<BarterAbiStruct> = (1..=26)
+        .map(|raw| BarterAbiStruct::from_raw(raw).expect("ids 1..=26 are all known"))
         .collect();
     for which in known {
-        assert_eq!(
-            layout(which as u32).unwrap(),
-            expected_layout(which),
-            "{which:?}"
-        );
+        let (size, align) = layout(which as u32).unwrap();
+        assert!(size > 0 && align.is_power_of_two(), "{which:?}");
+        if let Some(expected) = expected_layout(which) {
+            assert_eq!((size, align), expected, "{which:?}");
+        }
     }
     // A few sizes the C side relies on, on 64-bit targets.
     if size_of::<usize>() == 8 {
@@ -845,7 +848,7 @@ fn struct_layouts_match_the_rust_structs() {
         assert_eq!(layout(BarterAbiStruct::Timestamp as u32).unwrap(), (16, 8));
         assert_eq!(layout(BarterAbiStruct::Key as u32).unwrap(), (32, 8));
     }
-    for unknown in [0, 12, 999] {
+    for unknown in [0, 27, 999] {
         layout(unknown).unwrap_err().expect(
             BarterStatus::InvalidArgument,
             &[&format!("unknown BarterAbiStruct value {unknown}")],

@@ -1,13 +1,16 @@
 //! `BarterKey` (an exchange, instrument or asset key, indexed or by name) and
 //! `BarterOrderKey`.
 
-use super::strings::{BarterStr, StringArena};
+use super::arena::Arena;
+use super::strings::BarterStr;
 use super::{c_tag, FromC, ToC};
 use crate::status::{at, FfiError};
 use barter_execution::order::id::{ClientOrderId, StrategyId};
 use barter_execution::order::OrderKey;
-use barter_instrument::asset::AssetIndex;
+use barter_instrument::asset::name::AssetNameExchange;
+use barter_instrument::asset::{AssetIndex, QuoteAsset};
 use barter_instrument::exchange::{ExchangeId, ExchangeIndex};
+use barter_instrument::instrument::name::InstrumentNameExchange;
 use barter_instrument::instrument::InstrumentIndex;
 use serde::de::value::{Error as ValueError, StrDeserializer};
 use serde::Deserialize;
@@ -22,9 +25,22 @@ pub enum BarterKeyKind {
     /// `name` holds an `ExchangeId` in snake_case, or an exchange's
     /// instrument or asset name.
     Name = 2,
+    /// barter's `QuoteAsset`: the quote asset of the instrument in context
+    /// (trade fees); neither field is used.
+    Quote = 3,
 }
 
-c_tag!(BarterKeyKind { Index, Name });
+c_tag!(BarterKeyKind { Index, Name, Quote });
+
+impl BarterKeyKind {
+    fn describe(self) -> &'static str {
+        match self {
+            BarterKeyKind::Index => "an index",
+            BarterKeyKind::Name => "a name",
+            BarterKeyKind::Quote => "the quote-asset",
+        }
+    }
+}
 
 /// One key of barter's indexed or unindexed form. Both forms share this
 /// layout, so an ABI user handles either without a second struct.
@@ -60,25 +76,35 @@ impl BarterKey {
         }
     }
 
-    fn expect_index(&self) -> Result<usize, FfiError> {
-        match BarterKeyKind::from_raw(self.kind)? {
-            BarterKeyKind::Index => Ok(self.index),
-            BarterKeyKind::Name => {
-                Err(FfiError::invalid("expected an index key, found a name key"))
-            }
+    pub fn quote() -> Self {
+        Self {
+            kind: BarterKeyKind::Quote as u32,
+            ..Self::index(0)
         }
+    }
+
+    fn expect(&self, expected: BarterKeyKind) -> Result<(), FfiError> {
+        let found = BarterKeyKind::from_raw(self.kind)?;
+        if found != expected {
+            return Err(FfiError::invalid(format!(
+                "expected {} key, found {} key",
+                expected.describe(),
+                found.describe()
+            )));
+        }
+        Ok(())
+    }
+
+    fn expect_index(&self) -> Result<usize, FfiError> {
+        self.expect(BarterKeyKind::Index).map(|()| self.index)
     }
 
     /// # Safety
     /// `name` must be NULL or valid for reads of its length.
     unsafe fn expect_name<'a>(&self) -> Result<&'a str, FfiError> {
-        match BarterKeyKind::from_raw(self.kind)? {
-            // SAFETY: forwarded from the caller.
-            BarterKeyKind::Name => unsafe { self.name.as_str() },
-            BarterKeyKind::Index => {
-                Err(FfiError::invalid("expected a name key, found an index key"))
-            }
-        }
+        self.expect(BarterKeyKind::Name)?;
+        // SAFETY: forwarded from the caller.
+        unsafe { self.name.as_str() }
     }
 }
 
@@ -86,7 +112,7 @@ macro_rules! index_key {
     ($($index:ty),+) => {$(
         impl ToC for $index {
             type C = BarterKey;
-            fn to_c(&self, _: &mut StringArena) -> Result<BarterKey, FfiError> {
+            fn to_c(&self, _: &mut Arena) -> Result<BarterKey, FfiError> {
                 Ok(BarterKey::index(self.0))
             }
         }
@@ -101,9 +127,43 @@ macro_rules! index_key {
 }
 index_key!(ExchangeIndex, InstrumentIndex, AssetIndex);
 
+macro_rules! name_key {
+    ($($name:ty),+) => {$(
+        impl ToC for $name {
+            type C = BarterKey;
+            fn to_c(&self, arena: &mut Arena) -> Result<BarterKey, FfiError> {
+                Ok(BarterKey::name(arena.push(self.name())?))
+            }
+        }
+
+        impl FromC for $name {
+            type C = BarterKey;
+            unsafe fn from_c(c: &BarterKey) -> Result<Self, FfiError> {
+                // SAFETY: forwarded from the caller.
+                unsafe { c.expect_name() }.map(<$name>::new)
+            }
+        }
+    )+};
+}
+name_key!(AssetNameExchange, InstrumentNameExchange);
+
+impl ToC for QuoteAsset {
+    type C = BarterKey;
+    fn to_c(&self, _: &mut Arena) -> Result<BarterKey, FfiError> {
+        Ok(BarterKey::quote())
+    }
+}
+
+impl FromC for QuoteAsset {
+    type C = BarterKey;
+    unsafe fn from_c(c: &BarterKey) -> Result<Self, FfiError> {
+        c.expect(BarterKeyKind::Quote).map(|()| QuoteAsset)
+    }
+}
+
 impl ToC for ExchangeId {
     type C = BarterKey;
-    fn to_c(&self, arena: &mut StringArena) -> Result<BarterKey, FfiError> {
+    fn to_c(&self, arena: &mut Arena) -> Result<BarterKey, FfiError> {
         Ok(BarterKey::name(arena.push(self.as_str())?))
     }
 }
@@ -131,7 +191,7 @@ pub struct BarterOrderKey {
 
 impl<E: ToC<C = BarterKey>, I: ToC<C = BarterKey>> ToC for OrderKey<E, I> {
     type C = BarterOrderKey;
-    fn to_c(&self, arena: &mut StringArena) -> Result<BarterOrderKey, FfiError> {
+    fn to_c(&self, arena: &mut Arena) -> Result<BarterOrderKey, FfiError> {
         Ok(BarterOrderKey {
             exchange: self.exchange.to_c(arena)?,
             instrument: self.instrument.to_c(arena)?,
@@ -171,7 +231,7 @@ mod tests {
             strategy: StrategyId::new("stratégie\0with a long tail past 23 bytes"),
             cid: ClientOrderId::new(""),
         };
-        let mut arena = StringArena::with_capacity(128);
+        let mut arena = Arena::with_capacity(128);
         let c = key.to_c(&mut arena).unwrap();
         let back: OrderKey = unsafe { OrderKey::from_c(&c) }.unwrap();
         assert_eq!(back, key);
@@ -179,7 +239,7 @@ mod tests {
 
     #[test]
     fn exchange_ids_round_trip_by_name() {
-        let mut arena = StringArena::with_capacity(64);
+        let mut arena = Arena::with_capacity(64);
         let c = ExchangeId::BinanceSpot.to_c(&mut arena).unwrap();
         assert_eq!(unsafe { c.name.as_str() }.unwrap(), "binance_spot");
         assert_eq!(

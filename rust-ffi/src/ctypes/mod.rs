@@ -5,22 +5,27 @@
 //! in; a Rust enum is never read from C memory. Tag values start at 1 so that
 //! zeroed memory is never mistaken for a valid variant.
 
+pub mod account;
+pub mod arena;
 pub mod decimal;
 pub mod key;
+pub mod order;
 pub mod order_error;
 pub mod order_event;
+pub mod order_result;
 pub mod order_state;
+pub mod request;
 pub mod strings;
 pub mod timestamp;
 
 use crate::status::FfiError;
-use strings::StringArena;
+use arena::Arena;
 
 /// Converts a barter value into its C form. String bytes are copied into
 /// `arena`, which must outlive the returned struct.
 pub trait ToC {
     type C;
-    fn to_c(&self, arena: &mut StringArena) -> Result<Self::C, FfiError>;
+    fn to_c(&self, arena: &mut Arena) -> Result<Self::C, FfiError>;
 }
 
 /// Builds a barter value from its C form, validating every tag and view.

@@ -1,8 +1,9 @@
 //! `BarterOrderError`: every leaf of `OrderError` (its `ConnectivityError` and
 //! `ApiError` variants) as one flat tag.
 
+use super::arena::Arena;
 use super::key::BarterKey;
-use super::strings::{BarterStr, StringArena};
+use super::strings::BarterStr;
 use super::{c_tag, FromC, ToC};
 use crate::status::{at, FfiError};
 use barter_execution::error::{ApiError, ConnectivityError, OrderError};
@@ -95,7 +96,7 @@ where
 {
     type C = BarterOrderError;
 
-    fn to_c(&self, arena: &mut StringArena) -> Result<BarterOrderError, FfiError> {
+    fn to_c(&self, arena: &mut Arena) -> Result<BarterOrderError, FfiError> {
         use BarterOrderErrorKind as K;
         let no_key = BarterOrderError::NONE.key;
         Ok(match self {

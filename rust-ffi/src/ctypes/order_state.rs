@@ -1,10 +1,11 @@
 //! `BarterOrderState`: every leaf of `OrderState` as one flat tag plus the
 //! payload fields that leaf uses.
 
+use super::arena::Arena;
 use super::decimal::BarterDecimal;
 use super::key::smol;
 use super::order_error::BarterOrderError;
-use super::strings::{BarterStr, StringArena};
+use super::strings::BarterStr;
 use super::timestamp::BarterTimestamp;
 use super::{c_tag, FromC, ToC};
 use crate::status::{at, FfiError};
@@ -64,9 +65,10 @@ pub struct BarterOrderState {
 }
 
 impl BarterOrderState {
-    fn new(kind: BarterOrderStateKind) -> Self {
+    /// All fields zero; kind 0 is no valid state.
+    pub(crate) fn zeroed() -> Self {
         Self {
-            kind: kind as u32,
+            kind: 0,
             has_order: 0,
             reserved: [0; 3],
             id: BarterStr::EMPTY,
@@ -76,16 +78,43 @@ impl BarterOrderState {
         }
     }
 
-    fn with_open(
-        kind: BarterOrderStateKind,
-        open: &Open,
-        arena: &mut StringArena,
-    ) -> Result<Self, FfiError> {
+    fn new(kind: BarterOrderStateKind) -> Self {
+        Self {
+            kind: kind as u32,
+            ..Self::zeroed()
+        }
+    }
+
+    /// `Open`'s fields, without a kind (also used inside `BarterOrderResult`).
+    pub(crate) fn open_fields(open: &Open, arena: &mut Arena) -> Result<Self, FfiError> {
         Ok(Self {
             id: arena.push(&open.id.0).map_err(at("id"))?,
             time_exchange: open.time_exchange.into(),
             filled_quantity: open.filled_quantity.into(),
-            ..Self::new(kind)
+            ..Self::zeroed()
+        })
+    }
+
+    /// `Cancelled`'s fields, without a kind.
+    pub(crate) fn cancelled_fields(
+        cancelled: &Cancelled,
+        arena: &mut Arena,
+    ) -> Result<Self, FfiError> {
+        Ok(Self {
+            id: arena.push(&cancelled.id.0).map_err(at("id"))?,
+            time_exchange: cancelled.time_exchange.into(),
+            ..Self::zeroed()
+        })
+    }
+
+    fn with_open(
+        kind: BarterOrderStateKind,
+        open: &Open,
+        arena: &mut Arena,
+    ) -> Result<Self, FfiError> {
+        Ok(Self {
+            kind: kind as u32,
+            ..Self::open_fields(open, arena)?
         })
     }
 
@@ -102,7 +131,17 @@ impl BarterOrderState {
 
     /// # Safety
     /// `id` must be NULL or valid for reads of its length.
-    unsafe fn open(&self) -> Result<Open, FfiError> {
+    pub(crate) unsafe fn cancelled(&self) -> Result<Cancelled, FfiError> {
+        Ok(Cancelled {
+            // SAFETY: forwarded from the caller.
+            id: unsafe { self.order_id() }?,
+            time_exchange: self.time()?,
+        })
+    }
+
+    /// # Safety
+    /// `id` must be NULL or valid for reads of its length.
+    pub(crate) unsafe fn open(&self) -> Result<Open, FfiError> {
         Ok(Open {
             // SAFETY: forwarded from the caller.
             id: unsafe { self.order_id() }?,
@@ -121,7 +160,7 @@ where
 {
     type C = BarterOrderState;
 
-    fn to_c(&self, arena: &mut StringArena) -> Result<BarterOrderState, FfiError> {
+    fn to_c(&self, arena: &mut Arena) -> Result<BarterOrderState, FfiError> {
         use BarterOrderStateKind as K;
         Ok(match self {
             OrderState::Active(active) => match active {
@@ -139,9 +178,8 @@ where
             },
             OrderState::Inactive(inactive) => match inactive {
                 InactiveOrderState::Cancelled(cancelled) => BarterOrderState {
-                    id: arena.push(&cancelled.id.0).map_err(at("id"))?,
-                    time_exchange: cancelled.time_exchange.into(),
-                    ..BarterOrderState::new(K::Cancelled)
+                    kind: K::Cancelled as u32,
+                    ..BarterOrderState::cancelled_fields(cancelled, arena)?
                 },
                 InactiveOrderState::FullyFilled => BarterOrderState::new(K::FullyFilled),
                 InactiveOrderState::OpenFailed(error) => BarterOrderState {
@@ -178,10 +216,9 @@ where
                 };
                 OrderState::Active(ActiveOrderState::CancelInFlight(CancelInFlight { order }))
             }
-            K::Cancelled => OrderState::Inactive(InactiveOrderState::Cancelled(Cancelled {
-                id: unsafe { c.order_id() }?,
-                time_exchange: c.time()?,
-            })),
+            K::Cancelled => {
+                OrderState::Inactive(InactiveOrderState::Cancelled(unsafe { c.cancelled() }?))
+            }
             K::FullyFilled => OrderState::Inactive(InactiveOrderState::FullyFilled),
             K::OpenFailed => OrderState::Inactive(InactiveOrderState::OpenFailed(
                 unsafe { OrderError::from_c(&c.error) }.map_err(at("error"))?,

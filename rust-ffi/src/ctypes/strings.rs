@@ -1,5 +1,4 @@
-//! `BarterStr`: a borrowed UTF-8 view (pointer + length, never NUL-terminated),
-//! and the arena that owns the bytes of every view a batch hands out.
+//! `BarterStr`: a borrowed UTF-8 view (pointer + length, never NUL-terminated).
 
 use crate::limits::check_string_len;
 use crate::status::{BarterStatus, FfiError};
@@ -55,70 +54,9 @@ impl BarterStr {
     }
 }
 
-/// Owns the bytes behind the `BarterStr` views of one batch, in one contiguous
-/// buffer. Its capacity is fixed when it is created, so the buffer never moves
-/// and views stay valid for the arena's lifetime.
-pub struct StringArena {
-    buf: Vec<u8>,
-}
-
-impl StringArena {
-    /// Decoded strings are never longer than their JSON text, so the input
-    /// length is a capacity that every push of a decode fits into.
-    pub fn with_capacity(capacity: usize) -> Self {
-        Self {
-            buf: Vec::with_capacity(capacity),
-        }
-    }
-
-    pub fn push(&mut self, s: &str) -> Result<BarterStr, FfiError> {
-        if s.is_empty() {
-            return Ok(BarterStr::EMPTY);
-        }
-        check_string_len(s.len())?;
-        if self.buf.capacity() - self.buf.len() < s.len() {
-            // Growing would move the buffer and dangle earlier views.
-            return Err(FfiError::new(
-                BarterStatus::Panic,
-                "internal error: string arena capacity exceeded",
-            ));
-        }
-        let start = self.buf.len();
-        self.buf.extend_from_slice(s.as_bytes());
-        Ok(BarterStr {
-            // SAFETY: `start..start + len` was just written inside `buf`.
-            ptr: unsafe { self.buf.as_ptr().add(start) },
-            len: s.len(),
-        })
-    }
-
-    pub fn as_view(&self) -> BarterStr {
-        BarterStr {
-            ptr: self.buf.as_ptr(),
-            len: self.buf.len(),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn views_survive_later_pushes_and_keep_nul() {
-        let mut arena = StringArena::with_capacity(16);
-        let a = arena.push("a\0b").unwrap();
-        let b = arena.push("ü").unwrap();
-        assert_eq!(unsafe { a.as_str() }.unwrap(), "a\0b");
-        assert_eq!(unsafe { b.as_str() }.unwrap(), "ü");
-        assert_eq!(arena.as_view().len, 5);
-    }
-
-    #[test]
-    fn arena_refuses_to_grow() {
-        let mut arena = StringArena::with_capacity(2);
-        assert!(arena.push("abc").is_err());
-    }
 
     #[test]
     fn bad_views_are_errors() {
