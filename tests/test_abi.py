@@ -11,7 +11,8 @@ from cffi import FFI
 import barter_python
 from barter_python import BarterValueError, Status, _native
 from barter_python._native import ffi, lib
-from barter_python.execution import OrderEvent, _encode, _Keep
+from barter_python._codec import Keep, _encode
+from barter_python.execution import OrderEvent
 from conftest import BY_NAME
 
 HEADER = Path(__file__).resolve().parent.parent / "include" / "barter_ffi.h"
@@ -98,7 +99,7 @@ def test_out_of_range_tags_in_input_structs() -> None:
         ("state.time_exchange.nanos", 1_999_999_999, "not a valid leap second"),
     ]:
         structs = ffi.new("BarterOrderEvent[]", 1)
-        keep = _Keep()
+        keep = Keep()
         event._to_c(structs[0], keep)
         target = structs[0]
         *path, last = field.split(".")
@@ -114,7 +115,7 @@ def test_out_of_range_tags_in_input_structs() -> None:
 
 def test_string_view_checks() -> None:
     structs = ffi.new("BarterOrderEvent[]", 1)
-    keep = _Keep()
+    keep = Keep()
     OrderEvent.from_json(OPEN)._to_c(structs[0], keep)
     out = ffi.new("BarterBuffer **")
     structs[0].key.cid.ptr = ffi.NULL
@@ -129,7 +130,7 @@ def test_string_view_checks() -> None:
 
 def test_format_one_needs_exactly_one_event() -> None:
     with pytest.raises(BarterValueError, match="needs exactly 1 value, got 0"):
-        _encode([], lib.BARTER_JSON_FORMAT_ONE)
+        _encode(OrderEvent, [], lib.BARTER_JSON_FORMAT_ONE)
     assert OrderEvent.from_json(OPEN).to_json() == OPEN
 
 

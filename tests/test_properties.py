@@ -16,6 +16,7 @@ from barter_python.execution import (
     AssetInvalid,
     BalanceInsufficient,
     CancelInFlight,
+    ExchangeId,
     Cancelled,
     ExchangeOffline,
     Expired,
@@ -57,7 +58,7 @@ leap_seconds = st.builds(
 timestamps = st.one_of(ordinary_times, leap_seconds)
 opens = st.builds(Open, texts, timestamps, decimals)
 errors = st.one_of(
-    st.builds(ExchangeOffline, st.sampled_from(["binance_spot", "mock", "okx", "htx"])),
+    st.builds(ExchangeOffline, st.sampled_from(list(ExchangeId))),
     st.just(Timeout()),
     st.builds(Socket, texts),
     st.builds(AssetInvalid, indices, texts),

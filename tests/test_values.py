@@ -11,6 +11,7 @@ import pytest
 from barter_python.execution import (
     BalanceInsufficient,
     CancelInFlight,
+    ExchangeId,
     Cancelled,
     ExchangeOffline,
     InstrumentInvalid,
@@ -134,7 +135,7 @@ def test_usize_max_indices() -> None:
 
 def test_error_payloads() -> None:
     assert event("open_failed_exchange_offline").state == OpenFailed(
-        ExchangeOffline("binance_spot")
+        ExchangeOffline(ExchangeId.BINANCE_SPOT)
     )
     assert event("open_failed_socket").state == OpenFailed(Socket("connection reset by peer"))
     assert event("open_failed_instrument_invalid").state == OpenFailed(

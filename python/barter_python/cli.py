@@ -3,32 +3,45 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from .errors import BarterError
 from .execution import (
+    AccountEvent,
+    AccountSnapshot,
     ActiveOrderState,
     ApiError,
+    AssetBalance,
     CancelInFlight,
     Cancelled,
-    ConnectivityError,
+    Err,
     JsonLinesResult,
+    Keys,
+    Message,
+    Ok,
     Open,
     OpenFailed,
     OrderError,
     OrderEvent,
+    OrderResponseCancel,
+    OrderSnapshot,
     OrderState,
+    Trade,
 )
 
 #: Lines decoded per call into Rust, so memory stays bounded on large files.
 CHUNK_LINES = 8192
+#: How much of the input the kind and key form are guessed from.
+SNIFF_BYTES = 4096
+
+KINDS: dict[str, type[Message]] = {"order": OrderEvent, "account": AccountEvent}
 
 
 def describe_error(error: OrderError) -> str:
-    family = "Connectivity" if isinstance(error, ConnectivityError) else "Rejected"
-    assert isinstance(error, (ConnectivityError, ApiError))
+    family = "Rejected" if isinstance(error, ApiError) else "Connectivity"
     fields = ", ".join(repr(getattr(error, f)) for f in error._fields)
     return f"{family}/{type(error).__name__}" + (f"({fields})" if fields else "")
 
@@ -49,12 +62,57 @@ def describe_state(state: OrderState) -> str:
     return name
 
 
-def describe(event: OrderEvent) -> str:
-    key = event.key
+def describe_result(result: Ok[Any] | Err) -> str:
+    if isinstance(result, Err):
+        return f"Err: {describe_error(result.error)}"
+    value = result.value
+    return f"Ok: {describe_state(value) if isinstance(value, OrderState) else value!r}"
+
+
+def _key(key: Any) -> str:
     return (
         f"exchange={key.exchange} instrument={key.instrument} "
-        f"strategy={key.strategy!r} cid={key.cid!r}  {describe_state(event.state)}"
+        f"strategy={key.strategy!r} cid={key.cid!r}"
     )
+
+
+def describe(item: Message) -> str:
+    if isinstance(item, OrderEvent):
+        return f"{_key(item.key)}  {describe_state(item.state)}"
+    assert isinstance(item, AccountEvent)
+    kind = item.kind
+    prefix = f"exchange={item.exchange}  "
+    if isinstance(kind, AccountSnapshot):
+        orders = sum(len(i.orders) for i in kind.instruments)
+        return (
+            f"{prefix}Snapshot balances={len(kind.balances)} "
+            f"instruments={len(kind.instruments)} orders={orders}"
+        )
+    if isinstance(kind, AssetBalance):
+        balance = kind.balance
+        return (
+            f"{prefix}BalanceSnapshot asset={kind.asset} total={balance.total} "
+            f"free={balance.free} at {kind.time_exchange}"
+        )
+    if isinstance(kind, OrderSnapshot):
+        return f"{prefix}OrderSnapshot {_key(kind.key)} {describe_state(kind.state)}"
+    if isinstance(kind, OrderResponseCancel):
+        return f"{prefix}OrderCancelled {_key(kind.key)} {describe_result(kind.state)}"
+    assert isinstance(kind, Trade)
+    return (
+        f"{prefix}Trade id={kind.id} order={kind.order_id} instrument={kind.instrument} "
+        f"{kind.side.value} {kind.quantity} @ {kind.price} fees={kind.fees.fees} "
+        f"at {kind.time_exchange}"
+    )
+
+
+def sniff(head: bytes) -> tuple[type[Message], Keys]:
+    """Guesses the message kind and key form from the start of the input;
+    Rust's parser still decides whether it is valid."""
+    kind = AccountEvent if re.search(rb'"kind"\s*:', head) else OrderEvent
+    exchange = re.search(rb'"exchange"\s*:\s*(\S)', head)
+    keys = Keys.UNINDEXED if exchange and exchange.group(1) == b'"' else Keys.INDEXED
+    return kind, keys
 
 
 def _chunks(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
@@ -69,31 +127,37 @@ def _chunks(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
         yield before, b"".join(lines)
 
 
-def _decoded(stream: BinaryIO) -> Iterator[tuple[int, JsonLinesResult]]:
-    head = stream.peek(64) if hasattr(stream, "peek") else b""
+def _decoded(
+    stream: BinaryIO, kind: type[Message], keys: Keys, head: bytes
+) -> Iterator[tuple[int, JsonLinesResult[Any]]]:
     if head.lstrip().startswith(b"["):
-        yield 0, JsonLinesResult(OrderEvent.from_json_array(stream.read()), [])
+        yield 0, JsonLinesResult(kind.from_json_array(stream.read(), keys), [])
         return
     for before, chunk in _chunks(stream):
-        yield before, OrderEvent.decode_json_lines(chunk)
+        yield before, kind.decode_json_lines(chunk, keys)
 
 
-def decode(stream: BinaryIO, as_json: bool) -> int:
-    """Prints each event; reports bad lines on stderr. Returns the exit code."""
+def decode(stream: BinaryIO, as_json: bool, kind_name: str, keys_name: str) -> int:
+    """Prints each item; reports bad lines on stderr. Returns the exit code."""
+    head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(stream, "peek") else b""
+    kind, keys = sniff(head)
+    if kind_name != "auto":
+        kind = KINDS[kind_name]
+    if keys_name != "auto":
+        keys = Keys[keys_name.upper()]
     count = failures = 0
     out = sys.stdout
-    for before, result in _decoded(stream):
+    for before, result in _decoded(stream, kind, keys, head):
         if as_json:
-            out.buffer.write(OrderEvent.to_json_lines(result.events))
+            out.buffer.write(kind.to_json_lines(result.events))
         else:
-            for event in result.events:
+            for item in result.events:
                 count += 1
-                out.write(f"{count:>6}  {describe(event)}\n")
+                out.write(f"{count:>6}  {describe(item)}\n")
         for error in result.errors:
             failures += 1
             # Rust counts lines within the chunk; restate them for the whole input.
-            local = f"line {error.line}"
-            message = error.message.removeprefix(local)
+            message = error.message.removeprefix(f"line {error.line}")
             print(f"error: line {before + error.line}{message}", file=sys.stderr)
     out.flush()
     return 1 if failures else 0
@@ -104,30 +168,40 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     decode_cmd = commands.add_parser(
         "decode",
-        help="decode barter OrderEvent JSON (JSON lines or one array)",
-        description="Reads serde JSON of barter OrderEvents, one per line or as one array, "
-        "and prints one line per event naming its state. Bad lines are reported on stderr "
-        "with their line number; the rest are still decoded, and the exit code is 1.",
+        help="decode barter OrderEvent or AccountEvent JSON (JSON lines or one array)",
+        description="Reads serde JSON of barter OrderEvents or AccountEvents, one per line or "
+        "as one array, and prints one line per event. Bad lines are reported on stderr with "
+        "their line number; the rest are still decoded, and the exit code is 1.",
     )
     decode_cmd.add_argument("file", help="input file, or - for standard input")
     decode_cmd.add_argument(
         "--json", action="store_true", help="write the events back as serde JSON lines"
     )
+    decode_cmd.add_argument(
+        "--kind",
+        choices=["auto", *KINDS],
+        default="auto",
+        help="OrderEvent or AccountEvent (default: detected from the input)",
+    )
+    decode_cmd.add_argument(
+        "--keys",
+        choices=["auto", "indexed", "unindexed"],
+        default="auto",
+        help="index keys or exchange names (default: detected from the input)",
+    )
     args = parser.parse_args(argv)
 
     try:
         if args.file == "-":
-            return decode(sys.stdin.buffer, args.json)
+            return decode(sys.stdin.buffer, args.json, args.kind, args.keys)
         with open(args.file, "rb") as stream:
-            return decode(stream, args.json)
+            return decode(stream, args.json, args.kind, args.keys)
     except OSError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except BarterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
-        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

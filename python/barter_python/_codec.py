@@ -1,0 +1,327 @@
+"""What every typed barter class shares: validation of hand-built values,
+the C struct helpers, and ``Message``, the base of each class that crosses the
+ABI on its own (``from_json``, ``to_json`` and their batch forms).
+
+A decode is one call into Rust for the whole input (``barter_decode``), after
+which the batch's C structs become Python objects and the batch is freed; an
+encode builds the C structs, and Rust validates them and writes serde's JSON.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Iterator
+from decimal import Context, Decimal
+from typing import Any, ClassVar, Generic, NamedTuple, TypeVar, Union
+
+from ._native import check, ffi, lib, string
+from ._record import Record
+from .errors import BarterValueError, Status
+from .timestamp import Timestamp
+
+JsonInput = Union[str, bytes, bytearray, memoryview]
+
+USIZE_MAX = (1 << (8 * ffi.sizeof("size_t"))) - 1
+_MANTISSA_MAX = (1 << 96) - 1
+_MAX_SCALE = lib.BARTER_DECIMAL_MAX_SCALE
+# Wide enough to hold any rust_decimal exactly while normalising exponents.
+_EXACT = Context(prec=100)
+
+
+class Keys(enum.IntEnum):
+    """barter's two key forms."""
+
+    #: ``ExchangeIndex``, ``AssetIndex``, ``InstrumentIndex`` (ints).
+    INDEXED = lib.BARTER_KEYS_INDEXED
+    #: ``ExchangeId``, and exchange asset and instrument names (str): what
+    #: barter's execution clients and MockExchange emit.
+    UNINDEXED = lib.BARTER_KEYS_UNINDEXED
+
+
+# --- validation of hand-built values -------------------------------------------------
+
+
+def check_str(value: object, field: str) -> str:
+    if type(value) is not str:
+        raise BarterValueError(f"{field} must be a str, got {type(value).__name__}")
+    return value
+
+
+def check_index(value: object, field: str) -> int:
+    if type(value) is not int or not 0 <= value <= USIZE_MAX:
+        raise BarterValueError(f"{field} must be an int in 0..={USIZE_MAX}, got {value!r}")
+    return value
+
+
+def check_bool(value: object, field: str) -> bool:
+    if type(value) is not bool:
+        raise BarterValueError(f"{field} must be a bool, got {type(value).__name__}")
+    return value
+
+
+def check_decimal(value: object, field: str) -> Decimal:
+    """A Decimal that rust_decimal holds exactly, in the form it would hold it:
+    no positive exponent, no negative zero."""
+    if not isinstance(value, Decimal):
+        raise BarterValueError(f"{field} must be a decimal.Decimal, got {type(value).__name__}")
+    if not value.is_finite():
+        raise BarterValueError(f"{field} must be finite, got {value}")
+    if value.as_tuple().exponent > 0:  # type: ignore[operator]
+        value = value.quantize(Decimal(1), context=_EXACT)
+    sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    if -exponent > _MAX_SCALE:
+        raise BarterValueError(f"{field} has {-exponent} decimal places; at most {_MAX_SCALE} fit")
+    if _mantissa(digits) > _MANTISSA_MAX:
+        raise BarterValueError(f"{field} has more digits than a 96-bit decimal mantissa holds")
+    if sign and value.is_zero():
+        value = value.copy_abs()
+    return value
+
+
+def check_timestamp(value: object, field: str) -> Timestamp:
+    if type(value) is not Timestamp:
+        raise BarterValueError(f"{field} must be a Timestamp, got {type(value).__name__}")
+    return value
+
+
+def check_type(value: object, expected: Any, field: str) -> Any:
+    if not isinstance(value, expected):
+        names = getattr(expected, "__name__", None) or " or ".join(t.__name__ for t in expected)
+        raise BarterValueError(f"{field} must be {names}, got {type(value).__name__}")
+    return value
+
+
+# --- C struct helpers -----------------------------------------------------------------
+
+
+class Keep:
+    """Holds the buffers C structs point into until the call that reads them returns."""
+
+    __slots__ = ("buffers",)
+
+    def __init__(self) -> None:
+        self.buffers: list[Any] = []
+
+    def text(self, view: Any, value: str, field: str) -> None:
+        try:
+            data = value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise BarterValueError(f"{field}: not encodable as UTF-8: {exc.reason}") from None
+        if data:
+            buffer = ffi.new("uint8_t[]", data)
+            self.buffers.append(buffer)
+            view.ptr = buffer
+        view.len = len(data)
+
+    def array(self, c_type: str, count: int) -> Any:
+        """A zeroed C array kept alive like the strings."""
+        items = ffi.new(f"{c_type}[]", count)
+        self.buffers.append(items)
+        return items
+
+
+def decimal_from_c(c: Any) -> Decimal:
+    mantissa = c.mantissa_lo | (c.mantissa_hi << 64)
+    return Decimal(f"{'-' if c.negative else ''}{mantissa}E-{c.scale}")
+
+
+def _mantissa(digits: tuple[int, ...]) -> int:
+    return int("".join(map(str, digits)))
+
+
+def decimal_to_c(c: Any, value: Decimal) -> None:
+    sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    mantissa = _mantissa(digits)
+    c.mantissa_lo = mantissa & 0xFFFF_FFFF_FFFF_FFFF
+    c.mantissa_hi = mantissa >> 64
+    c.scale = -exponent
+    c.negative = sign
+
+
+def decimal_text(value: Decimal) -> str:
+    # rust_decimal's Display: plain notation with exactly `scale` decimals.
+    return format(value, "f")
+
+
+def timestamp_from_c(c: Any) -> Timestamp:
+    return Timestamp._of(c.seconds, c.nanos)
+
+
+def timestamp_to_c(c: Any, value: Timestamp) -> None:
+    c.seconds = value.seconds
+    c.nanos = value.nanos
+
+
+# --- Message: a type that crosses the ABI on its own ----------------------------------
+
+M = TypeVar("M", bound="Message")
+
+
+class LineError(NamedTuple):
+    """A line of JSON lines input that could not be decoded."""
+
+    line: int
+    status: Status
+    message: str
+
+
+class JsonLinesResult(Generic[M]):
+    """The items of JSON lines input, and the lines that failed; unpacks as
+    ``events, errors = ...``. (Not a NamedTuple: those cannot be generic
+    before Python 3.11.)"""
+
+    __slots__ = ("errors", "events")
+
+    def __init__(self, events: list[M], errors: list[LineError]) -> None:
+        self.events = events
+        self.errors = errors
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.events, self.errors))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, JsonLinesResult):
+            return NotImplemented
+        return (self.events, self.errors) == (other.events, other.errors)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"JsonLinesResult(events={self.events!r}, errors={self.errors!r})"
+
+
+def _input_bytes(data: JsonInput) -> bytes:
+    if isinstance(data, str):
+        try:
+            return data.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise BarterValueError(
+                f"input is not valid UTF-8 text: {exc.reason} at index {exc.start}",
+                Status.INVALID_UTF8,
+            ) from None
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return bytes(data)
+    raise BarterValueError(f"JSON input must be str or bytes, got {type(data).__name__}")
+
+
+def _decode(cls: type[M], data: JsonInput, keys: Keys, format: int, flags: int = 0) -> Any:
+    raw = _input_bytes(data)
+    keys = Keys(keys)
+    out = ffi.new("BarterBatch **")
+    check(lib.barter_decode(cls._message, keys, raw, len(raw), format, flags, out))
+    try:
+        batch = out[0]
+        items = ffi.cast(f"{cls._c_type} *", batch.items)
+        from_c = cls._from_c
+        events = [from_c(items[i], keys) for i in range(batch.len)]
+        errors = [
+            LineError(e.line, Status(e.status), string(e.message))
+            for e in (batch.errors[i] for i in range(batch.errors_len))
+        ]
+    finally:
+        lib.barter_batch_free(out)
+    return JsonLinesResult(events, errors)
+
+
+def _encode(cls: type[Message], items: list[Any], format: int) -> bytes:
+    for index, item in enumerate(items):
+        if type(item) is not cls:
+            raise BarterValueError(
+                f"event {index} is a {type(item).__name__}, expected {cls.__name__}"
+            )
+    keys = items[0].keys if items else Keys.INDEXED
+    keep = Keep()
+    structs = ffi.new(f"{cls._c_type}[]", len(items))
+    for index, item in enumerate(items):
+        try:
+            item._to_c(structs[index], keep)
+        except BarterValueError as exc:
+            raise BarterValueError(f"event {index}: {exc.message}", exc.status) from None
+    out = ffi.new("BarterBuffer **")
+    check(lib.barter_encode(cls._message, keys, structs, len(items), format, out))
+    try:
+        data: bytes = ffi.buffer(out[0].data, out[0].len)[:]
+        return data
+    finally:
+        lib.barter_buffer_free(out)
+
+
+class Message(Record):
+    """A barter type with its own serde JSON, parsed and written by Rust."""
+
+    __slots__ = ()
+    #: The ``BarterMessage`` value and the C struct of its items.
+    _message: ClassVar[int]
+    _c_type: ClassVar[str]
+
+    @property
+    def keys(self) -> Keys:
+        """Which key form this value uses (INDEXED or UNINDEXED)."""
+        raise NotImplementedError
+
+    @classmethod
+    def _from_c(cls: type[M], c: Any, keys: Keys) -> M:
+        raise NotImplementedError
+
+    def _to_c(self, c: Any, keep: Keep) -> None:
+        raise NotImplementedError
+
+    def to_dict(self) -> Any:
+        """Exactly ``json.loads`` of serde's JSON for this value."""
+        raise NotImplementedError
+
+    @classmethod
+    def from_json(cls: type[M], data: JsonInput, keys: Keys = Keys.INDEXED) -> M:
+        """Parses one value of serde JSON in Rust."""
+        events: list[M] = _decode(cls, data, keys, lib.BARTER_JSON_FORMAT_ONE).events
+        return events[0]
+
+    @classmethod
+    def from_json_array(cls: type[M], data: JsonInput, keys: Keys = Keys.INDEXED) -> list[M]:
+        """Parses a JSON array with one call into Rust."""
+        events: list[M] = _decode(cls, data, keys, lib.BARTER_JSON_FORMAT_ARRAY).events
+        return events
+
+    @classmethod
+    def from_json_lines(cls: type[M], data: JsonInput, keys: Keys = Keys.INDEXED) -> list[M]:
+        """Parses JSON lines (blank lines skipped) with one call into Rust.
+        The first bad line raises, naming its line number."""
+        events: list[M] = _decode(cls, data, keys, lib.BARTER_JSON_FORMAT_LINES).events
+        return events
+
+    @classmethod
+    def decode_json_lines(
+        cls: type[M], data: JsonInput, keys: Keys = Keys.INDEXED
+    ) -> JsonLinesResult[M]:
+        """Like ``from_json_lines``, but bad lines are returned as ``LineError``s
+        and every good line is still decoded."""
+        flags = lib.BARTER_DECODE_COLLECT_ERRORS
+        result: JsonLinesResult[M] = _decode(cls, data, keys, lib.BARTER_JSON_FORMAT_LINES, flags)
+        return result
+
+    @classmethod
+    def from_dict(cls: type[M], data: dict[str, Any], keys: Keys = Keys.INDEXED) -> M:
+        """Builds a value from serde's JSON shape (``json.loads`` of serde's
+        text), validated by the same Rust parser as ``from_json``."""
+        try:
+            text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise BarterValueError(f"from_dict: not a JSON value: {exc}") from None
+        return cls.from_json(text, keys)
+
+    def to_json(self) -> bytes:
+        """serde's JSON bytes, produced in Rust from this value's C struct."""
+        return _encode(type(self), [self], lib.BARTER_JSON_FORMAT_ONE)
+
+    @classmethod
+    def to_json_lines(cls, items: list[Any]) -> bytes:
+        """serde's JSON of each item, one per line, in one call into Rust."""
+        return _encode(cls, list(items), lib.BARTER_JSON_FORMAT_LINES)
+
+    @classmethod
+    def to_json_array(cls, items: list[Any]) -> bytes:
+        """serde's JSON array of the items, in one call into Rust."""
+        return _encode(cls, list(items), lib.BARTER_JSON_FORMAT_ARRAY)
