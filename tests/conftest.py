@@ -34,3 +34,26 @@ def case(request: pytest.FixtureRequest) -> Case:
 
 # `match` is Python 3.10 syntax; on 3.9 the statement under test does not exist.
 collect_ignore = ["test_match.py"] if sys.version_info < (3, 10) else []
+
+
+class MessageCase(NamedTuple):
+    message: str  # snake_case barter type, e.g. "order_request_open"
+    keys: str  # "indexed" or "unindexed"
+    name: str
+    serde: str
+
+
+def load_messages() -> list[MessageCase]:
+    with (FIXTURES / "messages.jsonl").open(encoding="utf-8") as lines:
+        return [
+            MessageCase(row["message"], row["keys"], row["case"], row["serde"])
+            for row in map(json.loads, lines)
+        ]
+
+
+MESSAGES = load_messages()
+
+
+@pytest.fixture(params=MESSAGES, ids=[f"{m.message}-{m.keys}-{m.name}" for m in MESSAGES])
+def message_case(request: pytest.FixtureRequest) -> MessageCase:
+    return request.param  # type: ignore[no-any-return]

@@ -10,8 +10,8 @@ from cffi import FFI
 
 import barter_python
 from barter_python import BarterValueError, Status, _native
-from barter_python._native import ffi, lib
 from barter_python._codec import Keep, _encode
+from barter_python._native import ffi, lib
 from barter_python.execution import OrderEvent
 from conftest import BY_NAME
 

@@ -119,7 +119,9 @@ def test_ten_megabyte_string_field_is_refused() -> None:
 
 
 def test_ten_megabyte_string_built_in_python_is_refused() -> None:
-    event = OrderEvent(OrderKey(1, 2, "mm", "x" * 10_000_000), OpenFailed(ExchangeOffline(ExchangeId.MOCK)))
+    event = OrderEvent(
+        OrderKey(1, 2, "mm", "x" * 10_000_000), OpenFailed(ExchangeOffline(ExchangeId.MOCK))
+    )
     with pytest.raises(BarterLimitError, match=r"event 0: key\.cid: string is 10000000 bytes"):
         event.to_json()
 
@@ -137,7 +139,7 @@ def test_from_dict_rejects_wrong_shapes() -> None:
 
 
 def test_unknown_exchange_id_is_refused() -> None:
-    with pytest.raises(BarterValueError, match="ExchangeOffline.exchange must be ExchangeId"):
+    with pytest.raises(BarterValueError, match=r"ExchangeOffline\.exchange must be ExchangeId"):
         ExchangeOffline("nasdaq")  # type: ignore[arg-type]
     text = OPEN.replace('"exchange":1', '"exchange":"nasdaq"')
     text = text.replace('"instrument":3', '"instrument":"X"')

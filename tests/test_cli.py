@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from barter_python import cli
-from conftest import BY_NAME, EXAMPLES
+from conftest import BY_NAME, EXAMPLES, MESSAGES
 
 EXAMPLE = EXAMPLES / "order_events.jsonl"
 
@@ -80,3 +80,23 @@ def test_line_numbers_stay_right_across_chunks(
     captured = capsys.readouterr()
     assert len(captured.out.splitlines()) == 4
     assert captured.err.startswith("error: line 4 column 2: expected ident")
+
+
+def test_account_events_are_detected_with_their_key_form() -> None:
+    events = [c.serde for c in MESSAGES if c.message == "account_event" and c.keys == "unindexed"]
+    result = run("decode", "-", stdin="\n".join(events).encode())
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(events)
+    assert "exchange=mock  Snapshot balances=2 instruments=2 orders=4" in lines[0]
+    assert "Trade id=t-1 order=ord-1 instrument=BTCUSDT Buy 0.0100 @ 64250.50" in lines[-1]
+    as_json = run("decode", "--json", "--kind", "account", "--keys", "unindexed", "-",
+                  stdin="\n".join(events).encode())  # fmt: skip
+    assert as_json.stdout == "".join(e + "\n" for e in events)
+
+
+def test_explicit_kind_overrides_detection() -> None:
+    good = BY_NAME["open"].serde
+    result = run("decode", "--kind", "account", "-", stdin=good.encode())
+    assert result.returncode == 1
+    assert "missing field `exchange`" in result.stderr or "unknown field" in result.stderr

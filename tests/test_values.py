@@ -11,8 +11,8 @@ import pytest
 from barter_python.execution import (
     BalanceInsufficient,
     CancelInFlight,
-    ExchangeId,
     Cancelled,
+    ExchangeId,
     ExchangeOffline,
     InstrumentInvalid,
     Open,
