@@ -15,7 +15,7 @@ from ._messages import (
     OrderResponseOpen,
 )
 from ._order_state import Err, Ok, OrderError
-from ._record import Record, _set
+from ._record import Record, make
 
 Request = Union[OrderRequestOpen, OrderRequestCancel]
 Response = Union[OrderResponseOpen, OrderResponseCancel, AccountEvent]
@@ -24,30 +24,28 @@ Response = Union[OrderResponseOpen, OrderResponseCancel, AccountEvent]
 class ErrorEntry(Record):
     """A failed request's typed error and its message."""
 
-    __slots__ = ("error", "message")
+    __slots__ = ()
     __match_args__ = ("error", "message")
     _fields = __match_args__
     error: OrderError
     message: str
 
-    def __init__(self, error: OrderError, message: str) -> None:
-        _set(self, "error", error)
-        _set(self, "message", message)
+    def __new__(cls, error: OrderError, message: str) -> ErrorEntry:
+        return make(cls, (error, message))
 
 
 class AuditEntry(Record):
     """A request and its outcome: ``Ok(Open)`` / ``Ok(Cancelled)``, an
     ``ErrorEntry``, or ``None`` if unanswered."""
 
-    __slots__ = ("outcome", "request")
+    __slots__ = ()
     __match_args__ = ("request", "outcome")
     _fields = __match_args__
     request: Request
     outcome: Ok[Any] | ErrorEntry | None
 
-    def __init__(self, request: Request, outcome: Ok[Any] | ErrorEntry | None) -> None:
-        _set(self, "request", request)
-        _set(self, "outcome", outcome)
+    def __new__(cls, request: Request, outcome: Ok[Any] | ErrorEntry | None) -> AuditEntry:
+        return make(cls, (request, outcome))
 
 
 def _outcome(state: Ok[Any] | Err) -> Ok[Any] | ErrorEntry:

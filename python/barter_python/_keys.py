@@ -8,7 +8,7 @@ from typing import Any, Generic, TypeVar, Union
 
 from ._codec import Keep, Keys, check_index, check_str
 from ._native import lib, string
-from ._record import Record, _new, _set
+from ._record import Record, make
 from .errors import BarterValueError
 
 
@@ -69,12 +69,9 @@ class QuoteAsset(Record):
 
     __slots__ = ()
 
-    def __init__(self) -> None:
-        pass
-
 
 #: The one ``QuoteAsset``.
-QUOTE = _new(QuoteAsset)
+QUOTE = QuoteAsset()
 
 #: An exchange key: ``int`` (``ExchangeIndex``) or ``ExchangeId``.
 ExchangeKey = Union[int, ExchangeId]
@@ -151,7 +148,7 @@ class OrderKey(Record, Generic[E, I]):
     an order belongs to. Indexed (``OrderKey[int, int]``) or unindexed
     (``OrderKey[ExchangeId, str]``)."""
 
-    __slots__ = ("cid", "exchange", "instrument", "strategy")
+    __slots__ = ()
     __match_args__ = ("exchange", "instrument", "strategy", "cid")
     _fields = __match_args__
     exchange: E
@@ -159,12 +156,13 @@ class OrderKey(Record, Generic[E, I]):
     strategy: str
     cid: str
 
-    def __init__(self, exchange: E, instrument: I, strategy: str, cid: str) -> None:
-        _set(self, "exchange", check_exchange(exchange, "OrderKey.exchange"))
-        _set(self, "instrument", check_key(instrument, "OrderKey.instrument"))
+    def __new__(cls, exchange: E, instrument: I, strategy: str, cid: str) -> OrderKey[E, I]:
+        check_exchange(exchange, "OrderKey.exchange")
+        check_key(instrument, "OrderKey.instrument")
         check_keys("OrderKey", exchange, instrument)
-        _set(self, "strategy", check_str(strategy, "OrderKey.strategy"))
-        _set(self, "cid", check_str(cid, "OrderKey.cid"))
+        check_str(strategy, "OrderKey.strategy")
+        check_str(cid, "OrderKey.cid")
+        return make(cls, (exchange, instrument, strategy, cid))
 
     @property
     def keys(self) -> Keys:
@@ -190,12 +188,15 @@ class OrderKey(Record, Generic[E, I]):
 
     @classmethod
     def _from_c(cls, c: Any) -> OrderKey[Any, Any]:
-        key: OrderKey[Any, Any] = _new(cls)
-        _set(key, "exchange", exchange_from_c(c.exchange))
-        _set(key, "instrument", key_from_c(c.instrument))
-        _set(key, "strategy", string(c.strategy))
-        _set(key, "cid", string(c.cid))
-        return key
+        return make(
+            cls,
+            (
+                exchange_from_c(c.exchange),
+                key_from_c(c.instrument),
+                string(c.strategy),
+                string(c.cid),
+            ),
+        )
 
     def _to_c(self, c: Any, keep: Keep) -> None:
         key_to_c(c.exchange, self.exchange, "key.exchange", keep)

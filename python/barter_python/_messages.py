@@ -42,7 +42,7 @@ from ._order_state import (
     open_result_from_c,
     state_from_c,
 )
-from ._record import Record, _new, _set
+from ._record import R, Record, make
 from ._requests import (
     SIDE_FROM_C,
     OrderKind,
@@ -50,6 +50,8 @@ from ._requests import (
     RequestOpen,
     Side,
     TimeInForce,
+    check_params,
+    params_from_c,
     params_to_c,
     side_to_c,
 )
@@ -70,17 +72,18 @@ def _str_key(key: Any) -> Any:
 class _KeyedEvent(Message, Generic[S]):
     """barter's ``OrderEvent<State>``: an order key and a state."""
 
-    __slots__ = ("key", "state")
+    __slots__ = ()
     __match_args__ = ("key", "state")
     _fields = __match_args__
     key: OrderKey[Any, Any]
     state: S
     _state_types: ClassVar[Any]
 
-    def __init__(self, key: OrderKey[Any, Any], state: S) -> None:
-        name = type(self).__name__
-        _set(self, "key", check_type(key, OrderKey, f"{name}.key"))
-        _set(self, "state", check_type(state, self._state_types, f"{name}.state"))
+    def __new__(cls: type[R], key: OrderKey[Any, Any], state: S) -> R:
+        name = cls.__name__
+        check_type(key, OrderKey, f"{name}.key")
+        check_type(state, cls._state_types, f"{name}.state")  # type: ignore[attr-defined]
+        return make(cls, (key, state))
 
     @property
     def keys(self) -> Keys:
@@ -95,10 +98,7 @@ class _KeyedEvent(Message, Generic[S]):
 
     @classmethod
     def _from_c(cls, c: Any, keys: Keys) -> Any:
-        event = _new(cls)
-        _set(event, "key", OrderKey._from_c(c.key))
-        _set(event, "state", cls._state_from_c(c.state))
-        return event
+        return make(cls, (OrderKey._from_c(c.key), cls._state_from_c(c.state)))
 
     def _to_c(self, c: Any, keep: Keep) -> None:
         self.key._to_c(c.key, keep)
@@ -159,7 +159,7 @@ class Order(Message, Generic[S]):
     """barter's ``Order``: a key, the order's parameters and a state. See
     ``OrderSnapshot`` and ``OrderResponseOpen``."""
 
-    __slots__ = ("key", "kind", "price", "quantity", "side", "state", "time_in_force")
+    __slots__ = ()
     __match_args__ = ("key", "side", "price", "quantity", "kind", "time_in_force", "state")
     _fields = __match_args__
     key: OrderKey[Any, Any]
@@ -171,8 +171,8 @@ class Order(Message, Generic[S]):
     state: S
     _state_types: ClassVar[Any]
 
-    def __init__(  # noqa: PLR0917 - barter's field order, positional like the Rust struct
-        self,
+    def __new__(  # noqa: PLR0917 - barter's field order, positional like the Rust struct
+        cls: type[R],
         key: OrderKey[Any, Any],
         side: Side,
         price: Decimal,
@@ -180,14 +180,12 @@ class Order(Message, Generic[S]):
         kind: OrderKind,
         time_in_force: TimeInForce,
         state: S,
-    ) -> None:
-        name = type(self).__name__
-        # RequestOpen holds the validation of the shared order parameters.
-        params = RequestOpen(side, price, quantity, kind, time_in_force)
-        _set(self, "key", check_type(key, OrderKey, f"{name}.key"))
-        for field in RequestOpen._fields:
-            _set(self, field, getattr(params, field))
-        _set(self, "state", check_type(state, self._state_types, f"{name}.state"))
+    ) -> R:
+        name = cls.__name__
+        check_type(key, OrderKey, f"{name}.key")
+        params = check_params(name, side, price, quantity, kind, time_in_force)
+        check_type(state, cls._state_types, f"{name}.state")  # type: ignore[attr-defined]
+        return make(cls, (key, *params, state))
 
     @property
     def keys(self) -> Keys:
@@ -210,13 +208,8 @@ class Order(Message, Generic[S]):
 
     @classmethod
     def _from_c(cls, c: Any, keys: Keys) -> Any:
-        order = _new(cls)
-        _set(order, "key", OrderKey._from_c(c.key))
-        params = RequestOpen._from_c(c.order)
-        for field in RequestOpen._fields:
-            _set(order, field, getattr(params, field))
-        _set(order, "state", cls._state_from_c(c.state))
-        return order
+        key = OrderKey._from_c(c.key)
+        return make(cls, (key, *params_from_c(c.order), cls._state_from_c(c.state)))
 
     def _to_c(self, c: Any, keep: Keep) -> None:
         self.key._to_c(c.key, keep)
@@ -256,17 +249,16 @@ class OrderResponseOpen(Order[OpenResult]):
 class AssetFees(Record):
     """``AssetFees { asset, fees }``; in account events the asset is ``QuoteAsset``."""
 
-    __slots__ = ("asset", "fees")
+    __slots__ = ()
     __match_args__ = ("asset", "fees")
     _fields = __match_args__
     asset: Any
     fees: Decimal
 
-    def __init__(self, asset: Any, fees: Decimal) -> None:
+    def __new__(cls, asset: Any, fees: Decimal) -> AssetFees:
         if not isinstance(asset, QuoteAsset):
             asset = check_key(asset, "AssetFees.asset")
-        _set(self, "asset", asset)
-        _set(self, "fees", check_decimal(fees, "AssetFees.fees"))
+        return make(cls, (asset, check_decimal(fees, "AssetFees.fees")))
 
     def to_dict(self) -> dict[str, Any]:
         return {"asset": _str_key(self.asset), "fees": decimal_text(self.fees)}
@@ -275,10 +267,7 @@ class AssetFees(Record):
 class Trade(Message):
     """``Trade``: a fill of (part of) an order."""
 
-    __slots__ = (
-        "fees", "id", "instrument", "order_id", "price", "quantity", "side", "strategy",
-        "time_exchange",
-    )  # fmt: skip
+    __slots__ = ()
     __match_args__ = (
         "id", "order_id", "instrument", "strategy", "time_exchange", "side", "price",
         "quantity", "fees",
@@ -296,8 +285,8 @@ class Trade(Message):
     quantity: Decimal
     fees: AssetFees
 
-    def __init__(  # noqa: PLR0917 - barter's field order, positional like the Rust struct
-        self,
+    def __new__(  # noqa: PLR0917 - barter's field order, positional like the Rust struct
+        cls,
         id: str,
         order_id: str,
         instrument: int | str,
@@ -307,16 +296,21 @@ class Trade(Message):
         price: Decimal,
         quantity: Decimal,
         fees: AssetFees,
-    ) -> None:
-        _set(self, "id", check_str(id, "Trade.id"))
-        _set(self, "order_id", check_str(order_id, "Trade.order_id"))
-        _set(self, "instrument", check_key(instrument, "Trade.instrument"))
-        _set(self, "strategy", check_str(strategy, "Trade.strategy"))
-        _set(self, "time_exchange", check_timestamp(time_exchange, "Trade.time_exchange"))
-        _set(self, "side", check_type(side, Side, "Trade.side"))
-        _set(self, "price", check_decimal(price, "Trade.price"))
-        _set(self, "quantity", check_decimal(quantity, "Trade.quantity"))
-        _set(self, "fees", check_type(fees, AssetFees, "Trade.fees"))
+    ) -> Trade:
+        return make(
+            cls,
+            (
+                check_str(id, "Trade.id"),
+                check_str(order_id, "Trade.order_id"),
+                check_key(instrument, "Trade.instrument"),
+                check_str(strategy, "Trade.strategy"),
+                check_timestamp(time_exchange, "Trade.time_exchange"),
+                check_type(side, Side, "Trade.side"),
+                check_decimal(price, "Trade.price"),
+                check_decimal(quantity, "Trade.quantity"),
+                check_type(fees, AssetFees, "Trade.fees"),
+            ),
+        )
 
     @property
     def keys(self) -> Keys:
@@ -337,19 +331,21 @@ class Trade(Message):
 
     @classmethod
     def _from_c(cls, c: Any, keys: Keys) -> Trade:
-        trade: Trade = _new(cls)
-        _set(trade, "id", string(c.id))
-        _set(trade, "order_id", string(c.order_id))
-        _set(trade, "instrument", key_from_c(c.instrument))
-        _set(trade, "strategy", string(c.strategy))
-        _set(trade, "time_exchange", timestamp_from_c(c.time_exchange))
-        _set(trade, "side", SIDE_FROM_C[c.side])
-        _set(trade, "price", decimal_from_c(c.price))
-        _set(trade, "quantity", decimal_from_c(c.quantity))
-        fees: AssetFees = _new(AssetFees)
-        _set(fees, "asset", key_from_c(c.fees_asset))
-        _set(fees, "fees", decimal_from_c(c.fees))
-        _set(trade, "fees", fees)
+        fees = make(AssetFees, (key_from_c(c.fees_asset), decimal_from_c(c.fees)))
+        trade: Trade = make(
+            cls,
+            (
+                string(c.id),
+                string(c.order_id),
+                key_from_c(c.instrument),
+                string(c.strategy),
+                timestamp_from_c(c.time_exchange),
+                SIDE_FROM_C[c.side],
+                decimal_from_c(c.price),
+                decimal_from_c(c.quantity),
+                fees,
+            ),
+        )
         return trade
 
     def _to_c(self, c: Any, keep: Keep) -> None:
@@ -371,15 +367,15 @@ class Trade(Message):
 class Balance(Record):
     """``Balance { total, free }``; ``used`` is what orders hold."""
 
-    __slots__ = ("free", "total")
+    __slots__ = ()
     __match_args__ = ("total", "free")
     _fields = __match_args__
     total: Decimal
     free: Decimal
 
-    def __init__(self, total: Decimal, free: Decimal) -> None:
-        _set(self, "total", check_decimal(total, "Balance.total"))
-        _set(self, "free", check_decimal(free, "Balance.free"))
+    def __new__(cls, total: Decimal, free: Decimal) -> Balance:
+        total = check_decimal(total, "Balance.total")
+        return make(cls, (total, check_decimal(free, "Balance.free")))
 
     @property
     def used(self) -> Decimal:
@@ -392,7 +388,7 @@ class Balance(Record):
 class AssetBalance(Message):
     """``AssetBalance { asset, balance, time_exchange }``."""
 
-    __slots__ = ("asset", "balance", "time_exchange")
+    __slots__ = ()
     __match_args__ = ("asset", "balance", "time_exchange")
     _fields = __match_args__
     _message = lib.BARTER_MESSAGE_ASSET_BALANCE
@@ -401,10 +397,15 @@ class AssetBalance(Message):
     balance: Balance
     time_exchange: Timestamp
 
-    def __init__(self, asset: int | str, balance: Balance, time_exchange: Timestamp) -> None:
-        _set(self, "asset", check_key(asset, "AssetBalance.asset"))
-        _set(self, "balance", check_type(balance, Balance, "AssetBalance.balance"))
-        _set(self, "time_exchange", check_timestamp(time_exchange, "AssetBalance.time_exchange"))
+    def __new__(cls, asset: int | str, balance: Balance, time_exchange: Timestamp) -> AssetBalance:
+        return make(
+            cls,
+            (
+                check_key(asset, "AssetBalance.asset"),
+                check_type(balance, Balance, "AssetBalance.balance"),
+                check_timestamp(time_exchange, "AssetBalance.time_exchange"),
+            ),
+        )
 
     @property
     def keys(self) -> Keys:
@@ -419,13 +420,10 @@ class AssetBalance(Message):
 
     @classmethod
     def _from_c(cls, c: Any, keys: Keys) -> AssetBalance:
-        balance: AssetBalance = _new(cls)
-        _set(balance, "asset", key_from_c(c.asset))
-        amounts: Balance = _new(Balance)
-        _set(amounts, "total", decimal_from_c(c.total))
-        _set(amounts, "free", decimal_from_c(c.free))
-        _set(balance, "balance", amounts)
-        _set(balance, "time_exchange", timestamp_from_c(c.time_exchange))
+        amounts = make(Balance, (decimal_from_c(c.total), decimal_from_c(c.free)))
+        balance: AssetBalance = make(
+            cls, (key_from_c(c.asset), amounts, timestamp_from_c(c.time_exchange))
+        )
         return balance
 
     def _to_c(self, c: Any, keep: Keep) -> None:
@@ -441,18 +439,20 @@ class AssetBalance(Message):
 class InstrumentAccountSnapshot(Record):
     """``InstrumentAccountSnapshot { instrument, orders }``."""
 
-    __slots__ = ("instrument", "orders")
+    __slots__ = ()
     __match_args__ = ("instrument", "orders")
     _fields = __match_args__
     instrument: int | str
     orders: tuple[OrderSnapshot, ...]
 
-    def __init__(self, instrument: int | str, orders: tuple[OrderSnapshot, ...] = ()) -> None:
-        _set(self, "instrument", check_key(instrument, "InstrumentAccountSnapshot.instrument"))
+    def __new__(
+        cls, instrument: int | str, orders: tuple[OrderSnapshot, ...] = ()
+    ) -> InstrumentAccountSnapshot:
+        instrument = check_key(instrument, "InstrumentAccountSnapshot.instrument")
         orders = tuple(orders)
         for index, order in enumerate(orders):
             check_type(order, OrderSnapshot, f"InstrumentAccountSnapshot.orders[{index}]")
-        _set(self, "orders", orders)
+        return make(cls, (instrument, orders))
 
     def to_dict(self) -> dict[str, Any]:
         return {"instrument": self.instrument, "orders": [o.to_dict() for o in self.orders]}
@@ -466,7 +466,7 @@ class AccountSnapshot(Message):
     """``AccountSnapshot { exchange, balances, instruments }``: the full state
     of an account on one exchange."""
 
-    __slots__ = ("balances", "exchange", "instruments")
+    __slots__ = ()
     __match_args__ = ("exchange", "balances", "instruments")
     _fields = __match_args__
     _message = lib.BARTER_MESSAGE_ACCOUNT_SNAPSHOT
@@ -475,22 +475,19 @@ class AccountSnapshot(Message):
     balances: tuple[AssetBalance, ...]
     instruments: tuple[InstrumentAccountSnapshot, ...]
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         exchange: Any,
         balances: tuple[AssetBalance, ...] = (),
         instruments: tuple[InstrumentAccountSnapshot, ...] = (),
-    ) -> None:
-        _set(self, "exchange", check_exchange(exchange, "AccountSnapshot.exchange"))
+    ) -> AccountSnapshot:
+        exchange = check_exchange(exchange, "AccountSnapshot.exchange")
         balances, instruments = tuple(balances), tuple(instruments)
         for index, balance in enumerate(balances):
             check_type(balance, AssetBalance, f"AccountSnapshot.balances[{index}]")
-        for index, instrument in enumerate(instruments):
-            check_type(
-                instrument, InstrumentAccountSnapshot, f"AccountSnapshot.instruments[{index}]"
-            )
-        _set(self, "balances", balances)
-        _set(self, "instruments", instruments)
+        for index, item in enumerate(instruments):
+            check_type(item, InstrumentAccountSnapshot, f"AccountSnapshot.instruments[{index}]")
+        return make(cls, (exchange, balances, instruments))
 
     @property
     def keys(self) -> Keys:
@@ -505,22 +502,18 @@ class AccountSnapshot(Message):
 
     @classmethod
     def _from_c(cls, c: Any, keys: Keys) -> AccountSnapshot:
-        snapshot: AccountSnapshot = _new(cls)
-        _set(snapshot, "exchange", exchange_from_c(c.exchange))
-        _set(
-            snapshot,
-            "balances",
-            _array_from_c(c.balances, c.balances_len, lambda b: AssetBalance._from_c(b, keys)),
-        )
-
         def instrument(i: Any) -> InstrumentAccountSnapshot:
-            item: InstrumentAccountSnapshot = _new(InstrumentAccountSnapshot)
-            _set(item, "instrument", key_from_c(i.instrument))
             orders = _array_from_c(i.orders, i.orders_len, lambda o: OrderSnapshot._from_c(o, keys))
-            _set(item, "orders", orders)
+            item: InstrumentAccountSnapshot = make(
+                InstrumentAccountSnapshot, (key_from_c(i.instrument), orders)
+            )
             return item
 
-        _set(snapshot, "instruments", _array_from_c(c.instruments, c.instruments_len, instrument))
+        balances = _array_from_c(
+            c.balances, c.balances_len, lambda b: AssetBalance._from_c(b, keys)
+        )
+        instruments = _array_from_c(c.instruments, c.instruments_len, instrument)
+        snapshot: AccountSnapshot = make(cls, (exchange_from_c(c.exchange), balances, instruments))
         return snapshot
 
     def _to_c(self, c: Any, keep: Keep) -> None:
@@ -564,7 +557,7 @@ class AccountEvent(Message):
     ``AccountSnapshot`` (``Snapshot``), ``AssetBalance`` (``BalanceSnapshot``),
     ``OrderSnapshot``, ``OrderResponseCancel`` (``OrderCancelled``) or ``Trade``."""
 
-    __slots__ = ("exchange", "kind")
+    __slots__ = ()
     __match_args__ = ("exchange", "kind")
     _fields = __match_args__
     _message = lib.BARTER_MESSAGE_ACCOUNT_EVENT
@@ -572,14 +565,14 @@ class AccountEvent(Message):
     exchange: Any
     kind: AccountEventKind
 
-    def __init__(self, exchange: Any, kind: AccountEventKind) -> None:
-        _set(self, "exchange", check_exchange(exchange, "AccountEvent.exchange"))
+    def __new__(cls, exchange: Any, kind: AccountEventKind) -> AccountEvent:
+        exchange = check_exchange(exchange, "AccountEvent.exchange")
         if type(kind) not in _KIND_BY_TYPE:
             names = ", ".join(cls.__name__ for cls in _KIND_BY_TYPE)
             raise BarterValueError(
                 f"AccountEvent.kind must be one of {names}, got {type(kind).__name__}"
             )
-        _set(self, "kind", kind)
+        return make(cls, (exchange, kind))
 
     @property
     def keys(self) -> Keys:
@@ -591,10 +584,9 @@ class AccountEvent(Message):
 
     @classmethod
     def _from_c(cls, c: Any, keys: Keys) -> AccountEvent:
-        event: AccountEvent = _new(cls)
-        _set(event, "exchange", exchange_from_c(c.exchange))
         payload_type, member = _KIND_BY_C[c.kind]
-        _set(event, "kind", payload_type._from_c(getattr(c.payload, member), keys))
+        kind = payload_type._from_c(getattr(c.payload, member), keys)
+        event: AccountEvent = make(cls, (exchange_from_c(c.exchange), kind))
         return event
 
     def _to_c(self, c: Any, keep: Keep) -> None:

@@ -20,7 +20,7 @@ from ._codec import (
 )
 from ._keys import ExchangeId, check_key, key_from_c, key_to_c
 from ._native import lib, string
-from ._record import Record, _new, _set
+from ._record import R, Record, make
 from .timestamp import Timestamp
 
 
@@ -66,15 +66,15 @@ def _message_of(value: object, owner: str) -> str:
 class ExchangeOffline(ConnectivityError):
     """The exchange is offline."""
 
-    __slots__ = ("exchange",)
+    __slots__ = ()
     _template = "exchange offline: {exchange}"
     __match_args__ = ("exchange",)
     _fields = __match_args__
     _kind = lib.BARTER_ORDER_ERROR_KIND_CONNECTIVITY_EXCHANGE_OFFLINE
     exchange: ExchangeId
 
-    def __init__(self, exchange: ExchangeId) -> None:
-        _set(self, "exchange", check_type(exchange, ExchangeId, "ExchangeOffline.exchange"))
+    def __new__(cls, exchange: ExchangeId) -> ExchangeOffline:
+        return make(cls, (check_type(exchange, ExchangeId, "ExchangeOffline.exchange"),))
 
     def to_dict(self) -> Any:
         return {"Connectivity": {"ExchangeOffline": str(self.exchange)}}
@@ -89,9 +89,6 @@ class _Bare(OrderError):
 
     __slots__ = ()
     _family: ClassVar[str]
-
-    def __init__(self) -> None:
-        pass
 
     def to_dict(self) -> Any:
         return {self._family: type(self).__name__}
@@ -109,14 +106,14 @@ class Timeout(_Bare, ConnectivityError):
 class _Message(OrderError):
     """An error leaf that carries only a message."""
 
-    __slots__ = ("message",)
+    __slots__ = ()
     __match_args__ = ("message",)
     _fields = __match_args__
     message: str
     _path: ClassVar[tuple[str, str]]
 
-    def __init__(self, message: str) -> None:
-        _set(self, "message", _message_of(message, type(self).__name__))
+    def __new__(cls: type[R], message: str) -> R:
+        return make(cls, (_message_of(message, cls.__name__),))
 
     def to_dict(self) -> Any:
         outer, inner = self._path
@@ -140,45 +137,43 @@ class _Keyed(ApiError):
     """An ``ApiError`` leaf naming an asset or instrument (an index or an
     exchange's name), with a message."""
 
-    __slots__ = ("message",)
+    __slots__ = ()
     message: str
-    _key_field: ClassVar[str]
 
-    def __init__(self, key: int | str, message: str) -> None:
-        name = type(self).__name__
-        _set(self, self._key_field, check_key(key, f"{name}.{self._key_field}"))
-        _set(self, "message", _message_of(message, name))
+    # The key is item 0 and the message item 1 in every subclass.
+    def __new__(cls: type[R], key: int | str, message: str) -> R:
+        name = cls.__name__
+        key = check_key(key, f"{name}.{cls._fields[0]}")
+        return make(cls, (key, _message_of(message, name)))
 
     def to_dict(self) -> Any:
-        return {"Rejected": {type(self).__name__: [getattr(self, self._key_field), self.message]}}
+        return {"Rejected": {type(self).__name__: [self[0], self[1]]}}
 
     def _to_c(self, c: Any, keep: Keep) -> None:
         super()._to_c(c, keep)
-        key_to_c(c.key, getattr(self, self._key_field), "error.key", keep)
-        keep.text(c.message, self.message, "error.message")
+        key_to_c(c.key, self[0], "error.key", keep)
+        keep.text(c.message, self[1], "error.message")
 
 
 class AssetInvalid(_Keyed):
     """The asset is invalid or not supported."""
 
-    __slots__ = ("asset",)
+    __slots__ = ()
     _template = "asset {asset} invalid: {message}"
     __match_args__ = ("asset", "message")
     _fields = __match_args__
     _kind = lib.BARTER_ORDER_ERROR_KIND_API_ASSET_INVALID
-    _key_field = "asset"
     asset: int | str
 
 
 class InstrumentInvalid(_Keyed):
     """The instrument is invalid or not supported."""
 
-    __slots__ = ("instrument",)
+    __slots__ = ()
     _template = "instrument {instrument} invalid: {message}"
     __match_args__ = ("instrument", "message")
     _fields = __match_args__
     _kind = lib.BARTER_ORDER_ERROR_KIND_API_INSTRUMENT_INVALID
-    _key_field = "instrument"
     instrument: int | str
 
 
@@ -194,12 +189,11 @@ class RateLimit(_Bare, ApiError):
 class BalanceInsufficient(_Keyed):
     """Not enough balance of ``asset``."""
 
-    __slots__ = ("asset",)
+    __slots__ = ()
     _template = "asset {asset} balance insufficient: {message}"
     __match_args__ = ("asset", "message")
     _fields = __match_args__
     _kind = lib.BARTER_ORDER_ERROR_KIND_API_BALANCE_INSUFFICIENT
-    _key_field = "asset"
     asset: int | str
 
 
@@ -235,15 +229,13 @@ def error_from_c(c: Any) -> OrderError:
 
 
 def _bare(cls: type[OrderError]) -> Callable[[Any], OrderError]:
-    instance = _new(cls)
+    instance = cls()
     return lambda c: instance
 
 
 def _keyed(cls: type[_Keyed]) -> Callable[[Any], OrderError]:
     def build(c: Any) -> OrderError:
-        error: _Keyed = _new(cls)
-        _set(error, cls._key_field, key_from_c(c.key))
-        _set(error, "message", string(c.message))
+        error: _Keyed = make(cls, (key_from_c(c.key), string(c.message)))
         return error
 
     return build
@@ -251,16 +243,14 @@ def _keyed(cls: type[_Keyed]) -> Callable[[Any], OrderError]:
 
 def _with_message(cls: type[_Message]) -> Callable[[Any], OrderError]:
     def build(c: Any) -> OrderError:
-        error: _Message = _new(cls)
-        _set(error, "message", string(c.message))
+        error: _Message = make(cls, (string(c.message),))
         return error
 
     return build
 
 
 def _exchange_offline(c: Any) -> OrderError:
-    error: ExchangeOffline = _new(ExchangeOffline)
-    _set(error, "exchange", ExchangeId(string(c.key.name)))
+    error: ExchangeOffline = make(ExchangeOffline, (ExchangeId(string(c.key.name)),))
     return error
 
 
@@ -313,9 +303,6 @@ class _Unit(OrderState):
     __slots__ = ()
     _family: ClassVar[str]
 
-    def __init__(self) -> None:
-        pass
-
     def to_dict(self) -> Any:
         return {self._family: type(self).__name__}
 
@@ -335,7 +322,7 @@ class OpenInFlight(_Unit, ActiveOrderState):
 class Open(ActiveOrderState):
     """The order is open on the exchange."""
 
-    __slots__ = ("filled_quantity", "id", "time_exchange")
+    __slots__ = ()
     __match_args__ = ("id", "time_exchange", "filled_quantity")
     _fields = __match_args__
     _kind = lib.BARTER_ORDER_STATE_KIND_OPEN
@@ -343,10 +330,15 @@ class Open(ActiveOrderState):
     time_exchange: Timestamp
     filled_quantity: Decimal
 
-    def __init__(self, id: str, time_exchange: Timestamp, filled_quantity: Decimal) -> None:
-        _set(self, "id", check_str(id, "Open.id"))
-        _set(self, "time_exchange", check_timestamp(time_exchange, "Open.time_exchange"))
-        _set(self, "filled_quantity", check_decimal(filled_quantity, "Open.filled_quantity"))
+    def __new__(cls, id: str, time_exchange: Timestamp, filled_quantity: Decimal) -> Open:
+        return make(
+            cls,
+            (
+                check_str(id, "Open.id"),
+                check_timestamp(time_exchange, "Open.time_exchange"),
+                check_decimal(filled_quantity, "Open.filled_quantity"),
+            ),
+        )
 
     @property
     def order_id(self) -> str:
@@ -365,10 +357,14 @@ class Open(ActiveOrderState):
 
     @classmethod
     def _from_c(cls, c: Any) -> Open:
-        state: Open = _new(cls)
-        _set(state, "id", string(c.id))
-        _set(state, "time_exchange", timestamp_from_c(c.time_exchange))
-        _set(state, "filled_quantity", decimal_from_c(c.filled_quantity))
+        state: Open = make(
+            cls,
+            (
+                string(c.id),
+                timestamp_from_c(c.time_exchange),
+                decimal_from_c(c.filled_quantity),
+            ),
+        )
         return state
 
     def _to_c(self, c: Any, keep: Keep) -> None:
@@ -384,16 +380,16 @@ class Open(ActiveOrderState):
 class CancelInFlight(ActiveOrderState):
     """The cancel request was sent; ``order`` is the open order, if known."""
 
-    __slots__ = ("order",)
+    __slots__ = ()
     __match_args__ = ("order",)
     _fields = __match_args__
     _kind = lib.BARTER_ORDER_STATE_KIND_CANCEL_IN_FLIGHT
     order: Open | None
 
-    def __init__(self, order: Open | None = None) -> None:
+    def __new__(cls, order: Open | None = None) -> CancelInFlight:
         if order is not None:
             check_type(order, Open, "CancelInFlight.order")
-        _set(self, "order", order)
+        return make(cls, (order,))
 
     def to_dict(self) -> Any:
         order = None if self.order is None else self.order._fields_dict()
@@ -401,8 +397,7 @@ class CancelInFlight(ActiveOrderState):
 
     @classmethod
     def _from_c(cls, c: Any) -> CancelInFlight:
-        state: CancelInFlight = _new(cls)
-        _set(state, "order", Open._from_c(c) if c.has_order else None)
+        state: CancelInFlight = make(cls, (Open._from_c(c) if c.has_order else None,))
         return state
 
     def _to_c(self, c: Any, keep: Keep) -> None:
@@ -415,16 +410,21 @@ class CancelInFlight(ActiveOrderState):
 class Cancelled(InactiveOrderState):
     """The order was cancelled."""
 
-    __slots__ = ("id", "time_exchange")
+    __slots__ = ()
     __match_args__ = ("id", "time_exchange")
     _fields = __match_args__
     _kind = lib.BARTER_ORDER_STATE_KIND_CANCELLED
     id: str
     time_exchange: Timestamp
 
-    def __init__(self, id: str, time_exchange: Timestamp) -> None:
-        _set(self, "id", check_str(id, "Cancelled.id"))
-        _set(self, "time_exchange", check_timestamp(time_exchange, "Cancelled.time_exchange"))
+    def __new__(cls, id: str, time_exchange: Timestamp) -> Cancelled:
+        return make(
+            cls,
+            (
+                check_str(id, "Cancelled.id"),
+                check_timestamp(time_exchange, "Cancelled.time_exchange"),
+            ),
+        )
 
     @property
     def order_id(self) -> str:
@@ -439,9 +439,7 @@ class Cancelled(InactiveOrderState):
 
     @classmethod
     def _from_c(cls, c: Any) -> Cancelled:
-        state: Cancelled = _new(cls)
-        _set(state, "id", string(c.id))
-        _set(state, "time_exchange", timestamp_from_c(c.time_exchange))
+        state: Cancelled = make(cls, (string(c.id), timestamp_from_c(c.time_exchange)))
         return state
 
     def _to_c(self, c: Any, keep: Keep) -> None:
@@ -464,22 +462,21 @@ class FullyFilled(_Unit, InactiveOrderState):
 class OpenFailed(InactiveOrderState):
     """The order could not be opened; ``error`` says why."""
 
-    __slots__ = ("error",)
+    __slots__ = ()
     __match_args__ = ("error",)
     _fields = __match_args__
     _kind = lib.BARTER_ORDER_STATE_KIND_OPEN_FAILED
     error: OrderError
 
-    def __init__(self, error: OrderError) -> None:
-        _set(self, "error", check_type(error, OrderError, "OpenFailed.error"))
+    def __new__(cls, error: OrderError) -> OpenFailed:
+        return make(cls, (check_type(error, OrderError, "OpenFailed.error"),))
 
     def to_dict(self) -> Any:
         return {"Inactive": {"OpenFailed": self.error.to_dict()}}
 
     @classmethod
     def _from_c(cls, c: Any) -> OpenFailed:
-        state: OpenFailed = _new(cls)
-        _set(state, "error", error_from_c(c.error))
+        state: OpenFailed = make(cls, (error_from_c(c.error),))
         return state
 
     def _to_c(self, c: Any, keep: Keep) -> None:
@@ -496,7 +493,7 @@ class Expired(_Unit, InactiveOrderState):
 
 
 def _unit(cls: type[_Unit]) -> Callable[[Any], OrderState]:
-    instance = _new(cls)
+    instance = cls()
     return lambda c: instance
 
 
@@ -520,13 +517,13 @@ class Ok(Record, Generic[T]):
     """The ``Ok`` side of a barter ``Result``: ``Ok(Open)`` answers an open
     request, ``Ok(Cancelled)`` a cancel request."""
 
-    __slots__ = ("value",)
+    __slots__ = ()
     __match_args__ = ("value",)
     _fields = __match_args__
     value: T
 
-    def __init__(self, value: T) -> None:
-        _set(self, "value", check_type(value, (Open, Cancelled), "Ok.value"))
+    def __new__(cls, value: T) -> Ok[T]:
+        return make(cls, (check_type(value, (Open, Cancelled), "Ok.value"),))
 
     def to_dict(self) -> Any:
         return {"Ok": self.value._fields_dict()}  # type: ignore[attr-defined]
@@ -539,13 +536,13 @@ class Ok(Record, Generic[T]):
 class Err(Record):
     """The ``Err`` side of a barter ``Result``: why a request failed."""
 
-    __slots__ = ("error",)
+    __slots__ = ()
     __match_args__ = ("error",)
     _fields = __match_args__
     error: OrderError
 
-    def __init__(self, error: OrderError) -> None:
-        _set(self, "error", check_type(error, OrderError, "Err.error"))
+    def __new__(cls, error: OrderError) -> Err:
+        return make(cls, (check_type(error, OrderError, "Err.error"),))
 
     def to_dict(self) -> Any:
         return {"Err": self.error.to_dict()}
@@ -563,23 +560,20 @@ CancelResult = Union[Ok[Cancelled], Err]
 
 def open_result_from_c(c: Any) -> OpenResult:
     if c.kind == lib.BARTER_RESULT_KIND_OK:
-        ok: Ok[Open] = _new(Ok)
-        _set(ok, "value", Open._from_c(c))
+        ok: Ok[Open] = make(Ok, (Open._from_c(c),))
         return ok
     return _err_from_c(c)
 
 
 def cancel_result_from_c(c: Any) -> CancelResult:
     if c.kind == lib.BARTER_RESULT_KIND_OK:
-        ok: Ok[Cancelled] = _new(Ok)
-        _set(ok, "value", Cancelled._from_c(c))
+        ok: Ok[Cancelled] = make(Ok, (Cancelled._from_c(c),))
         return ok
     return _err_from_c(c)
 
 
 def _err_from_c(c: Any) -> Err:
-    err: Err = _new(Err)
-    _set(err, "error", error_from_c(c.error))
+    err: Err = make(Err, (error_from_c(c.error),))
     return err
 
 

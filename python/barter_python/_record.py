@@ -1,26 +1,42 @@
-"""The immutable value-class base shared by every typed barter object."""
+"""The immutable value-class base shared by every typed barter class.
+
+A ``Record`` is a tuple underneath: building one is a single
+``tuple.__new__`` call, the cheapest immutable object CPython and PyPy can
+make (a frozen dataclass costs several times more, and a slotted class
+still pays one ``object.__setattr__`` per field). Fields are read through
+properties. On top of the tuple, equality and hashing include the class, so
+``Timeout() != RateLimit()`` and ``OrderKey(...) != (1, 3, "mm", "c")``;
+ordering is refused, except where a class defines its own (``Timestamp``).
+Being a tuple still shows in ``len()``, iteration and indexing.
+"""
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any, ClassVar, NoReturn, TypeVar
 
 R = TypeVar("R", bound="Record")
 
-#: Sets a slot without going through the guarded ``__setattr__``.
-_set = object.__setattr__
-_new = object.__new__
+#: Builds a record from its field values in ``_fields`` order, skipping
+#: validation: for values that are known to be valid (decoded by Rust).
+make = tuple.__new__
 
 
-class Record:
-    """Slotted, immutable, hashable and compared by type and field values.
-
-    Cheaper to build than a frozen dataclass: construction writes the slots
-    directly and only user assignment goes through the guard below.
-    """
+class Record(tuple):  # type: ignore[type-arg]
+    """Immutable, hashable, compared by class and field values."""
 
     __slots__ = ()
-    #: The value fields, in barter's order; they define eq, hash and repr.
+    #: The value fields, in barter's order: the tuple's items.
     _fields: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for index, field in enumerate(cls._fields):
+            if field not in cls.__dict__:
+                setattr(cls, field, property(itemgetter(index), doc=f"The ``{field}`` field."))
+
+    def __new__(cls: type[R]) -> R:
+        return make(cls, ())
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
         raise AttributeError(f"{type(self).__name__} is immutable; cannot set {name!r}")
@@ -28,41 +44,31 @@ class Record:
     def __delattr__(self, name: str) -> NoReturn:
         raise AttributeError(f"{type(self).__name__} is immutable; cannot delete {name!r}")
 
-    def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, field) for field in self._fields)
-
+    # A definite answer for other types: NotImplemented would let Python fall
+    # back to plain tuple equality.
     def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        assert isinstance(other, Record)
-        return self._values() == other._values()
+        return type(other) is type(self) and tuple.__eq__(self, other)
 
     def __ne__(self, other: object) -> bool:
-        equal = self.__eq__(other)
-        return equal if equal is NotImplemented else not equal
+        return type(other) is not type(self) or tuple.__ne__(self, other)
 
     def __hash__(self) -> int:
-        return hash((type(self).__name__, self._values()))
+        return hash((type(self).__name__, tuple.__hash__(self)))
+
+    def __lt__(self, other: object) -> bool:
+        return NotImplemented
+
+    __le__ = __gt__ = __ge__ = __lt__
 
     def __repr__(self) -> str:
-        fields = ", ".join(f"{field}={getattr(self, field)!r}" for field in self._fields)
+        fields = ", ".join(f"{field}={value!r}" for field, value in zip(self._fields, self))
         return f"{type(self).__name__}({fields})"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), self._values())
+        return (type(self), tuple(self))
 
     def __copy__(self: R) -> R:
         return self
 
     def __deepcopy__(self: R, memo: dict[int, Any]) -> R:
         return self
-
-
-def build(cls: type[R], **fields: Any) -> R:
-    """Creates an instance with the given slot values, skipping validation.
-
-    For values that are already known to be valid (decoded by Rust)."""
-    obj = _new(cls)
-    for name, value in fields.items():
-        _set(obj, name, value)
-    return obj

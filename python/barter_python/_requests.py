@@ -18,7 +18,7 @@ from ._codec import (
     decimal_to_c,
 )
 from ._native import lib, string
-from ._record import Record, _new, _set
+from ._record import Record, make
 from .errors import BarterValueError
 
 
@@ -56,9 +56,6 @@ class TimeInForce(Record):
     __slots__ = ()
     _kind: ClassVar[int]
 
-    def __init__(self) -> None:
-        pass
-
     def to_dict(self) -> Any:
         return type(self).__name__
 
@@ -69,14 +66,14 @@ class TimeInForce(Record):
 class GoodUntilCancelled(TimeInForce):
     """Rests until cancelled; ``post_only`` orders never take liquidity."""
 
-    __slots__ = ("post_only",)
+    __slots__ = ()
     __match_args__ = ("post_only",)
     _fields = __match_args__
     _kind = lib.BARTER_TIME_IN_FORCE_KIND_GOOD_UNTIL_CANCELLED
     post_only: bool
 
-    def __init__(self, post_only: bool) -> None:
-        _set(self, "post_only", check_bool(post_only, "GoodUntilCancelled.post_only"))
+    def __new__(cls, post_only: bool) -> GoodUntilCancelled:
+        return make(cls, (check_bool(post_only, "GoodUntilCancelled.post_only"),))
 
     def to_dict(self) -> Any:
         return {"GoodUntilCancelled": {"post_only": self.post_only}}
@@ -107,21 +104,20 @@ class ImmediateOrCancel(TimeInForce):
     _kind = lib.BARTER_TIME_IN_FORCE_KIND_IMMEDIATE_OR_CANCEL
 
 
-_TIF_FROM_C = {cls._kind: _new(cls) for cls in (GoodUntilEndOfDay, FillOrKill, ImmediateOrCancel)}
+_TIF_FROM_C = {cls._kind: cls() for cls in (GoodUntilEndOfDay, FillOrKill, ImmediateOrCancel)}
+_POST_ONLY = {flag: GoodUntilCancelled(bool(flag)) for flag in (0, 1)}
 
 
 def time_in_force_from_c(c: Any) -> TimeInForce:
     if c.kind == GoodUntilCancelled._kind:
-        tif: GoodUntilCancelled = _new(GoodUntilCancelled)
-        _set(tif, "post_only", bool(c.post_only))
-        return tif
+        return _POST_ONLY[c.post_only]
     return _TIF_FROM_C[c.kind]
 
 
 class RequestOpen(Record):
     """``RequestOpen``: what to open. Also the order parameters of an ``Order``."""
 
-    __slots__ = ("kind", "price", "quantity", "side", "time_in_force")
+    __slots__ = ()
     __match_args__ = ("side", "price", "quantity", "kind", "time_in_force")
     _fields = __match_args__
     side: Side
@@ -130,28 +126,15 @@ class RequestOpen(Record):
     kind: OrderKind
     time_in_force: TimeInForce
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         side: Side,
         price: Decimal,
         quantity: Decimal,
         kind: OrderKind,
         time_in_force: TimeInForce,
-    ) -> None:
-        _set(self, "side", check_type(side, Side, "RequestOpen.side"))
-        # barter takes any price (some markets trade below zero), but an
-        # order of negative size means nothing.
-        _set(self, "price", check_decimal(price, "RequestOpen.price"))
-        quantity = check_decimal(quantity, "RequestOpen.quantity")
-        if quantity < 0:
-            raise BarterValueError(f"RequestOpen.quantity must not be negative, got {quantity}")
-        _set(self, "quantity", quantity)
-        _set(self, "kind", check_type(kind, OrderKind, "RequestOpen.kind"))
-        _set(
-            self,
-            "time_in_force",
-            check_type(time_in_force, TimeInForce, "RequestOpen.time_in_force"),
-        )
+    ) -> RequestOpen:
+        return make(cls, check_params(cls.__name__, side, price, quantity, kind, time_in_force))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -164,16 +147,43 @@ class RequestOpen(Record):
 
     @classmethod
     def _from_c(cls, c: Any) -> RequestOpen:
-        request: RequestOpen = _new(cls)
-        _set(request, "side", SIDE_FROM_C[c.side])
-        _set(request, "price", decimal_from_c(c.price))
-        _set(request, "quantity", decimal_from_c(c.quantity))
-        _set(request, "kind", _KIND_FROM_C[c.kind])
-        _set(request, "time_in_force", time_in_force_from_c(c.time_in_force))
+        request: RequestOpen = make(cls, params_from_c(c))
         return request
 
     def _to_c(self, c: Any, keep: Keep) -> None:
         params_to_c(c, self)
+
+
+def check_params(  # noqa: PLR0917 - the order parameters in barter's order
+    owner: str,
+    side: Side,
+    price: Decimal,
+    quantity: Decimal,
+    kind: OrderKind,
+    time_in_force: TimeInForce,
+) -> tuple[Side, Decimal, Decimal, OrderKind, TimeInForce]:
+    """Validates the five order parameters of a request or an order."""
+    check_type(side, Side, f"{owner}.side")
+    # barter takes any price (some markets trade below zero), but an order
+    # of negative size means nothing.
+    price = check_decimal(price, f"{owner}.price")
+    quantity = check_decimal(quantity, f"{owner}.quantity")
+    if quantity < 0:
+        raise BarterValueError(f"{owner}.quantity must not be negative, got {quantity}")
+    check_type(kind, OrderKind, f"{owner}.kind")
+    check_type(time_in_force, TimeInForce, f"{owner}.time_in_force")
+    return side, price, quantity, kind, time_in_force
+
+
+def params_from_c(c: Any) -> tuple[Side, Decimal, Decimal, OrderKind, TimeInForce]:
+    """The five order parameters of a ``BarterRequestOpen``."""
+    return (
+        SIDE_FROM_C[c.side],
+        decimal_from_c(c.price),
+        decimal_from_c(c.quantity),
+        _KIND_FROM_C[c.kind],
+        time_in_force_from_c(c.time_in_force),
+    )
 
 
 def params_to_c(c: Any, params: Any) -> None:
@@ -190,21 +200,20 @@ class RequestCancel(Record):
     """``RequestCancel``: cancel the order with exchange ``id``, or the one
     the key names when the id is not known yet."""
 
-    __slots__ = ("id",)
+    __slots__ = ()
     __match_args__ = ("id",)
     _fields = __match_args__
     id: str | None
 
-    def __init__(self, id: str | None = None) -> None:
-        _set(self, "id", None if id is None else check_str(id, "RequestCancel.id"))
+    def __new__(cls, id: str | None = None) -> RequestCancel:
+        return make(cls, (None if id is None else check_str(id, "RequestCancel.id"),))
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id}
 
     @classmethod
     def _from_c(cls, c: Any) -> RequestCancel:
-        request: RequestCancel = _new(cls)
-        _set(request, "id", string(c.id) if c.has_id else None)
+        request: RequestCancel = make(cls, (string(c.id) if c.has_id else None,))
         return request
 
     def _to_c(self, c: Any, keep: Keep) -> None:

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Any
 
-from ._record import Record, _new, _set
+from ._record import Record, make
 
 _NANOS_PER_SECOND = 1_000_000_000
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
@@ -55,30 +54,25 @@ class Timestamp(Record):
     Timestamps order by time.
     """
 
-    __slots__ = ("_datetime", "nanos", "seconds")
+    __slots__ = ()
     __match_args__ = ("seconds", "nanos")
     _fields = __match_args__
     seconds: int
     nanos: int
-    _datetime: _dt.datetime  # cached on first use
 
-    def __init__(self, seconds: int, nanos: int = 0) -> None:
+    def __new__(cls, seconds: int, nanos: int = 0) -> Timestamp:
         if type(seconds) is not int or type(nanos) is not int:
             raise TypeError("Timestamp(seconds, nanos) takes two ints")
         if not 0 <= nanos < 2 * _NANOS_PER_SECOND:
             raise ValueError(f"nanos must be in 0..2_000_000_000, got {nanos}")
         if nanos >= _NANOS_PER_SECOND and seconds % 60 != 59:
             raise ValueError("nanos of 10**9 or more mark a leap second, which must be second 59")
-        _set(self, "seconds", seconds)
-        _set(self, "nanos", nanos)
+        return make(cls, (seconds, nanos))
 
     @classmethod
     def _of(cls, seconds: int, nanos: int) -> Timestamp:
         """Without validation, for values decoded by Rust."""
-        obj: Timestamp = _new(cls)
-        _set(obj, "seconds", seconds)
-        _set(obj, "nanos", nanos)
-        return obj
+        return make(cls, (seconds, nanos))
 
     @classmethod
     def from_unix_nanos(cls, nanos: int) -> Timestamp:
@@ -125,10 +119,6 @@ class Timestamp(Record):
     def datetime(self) -> _dt.datetime:
         """An aware UTC ``datetime``, truncated to microseconds (a leap second
         shows as 23:59:59.999999). Raises ValueError outside years 1..9999."""
-        try:
-            return self._datetime
-        except AttributeError:
-            pass
         micros = min(self.nanos, _NANOS_PER_SECOND - 1) // 1_000
         try:
             value = _EPOCH + _dt.timedelta(seconds=self.seconds, microseconds=micros)
@@ -136,7 +126,6 @@ class Timestamp(Record):
             raise ValueError(
                 f"{self} is outside the years a Python datetime can hold; use .seconds and .nanos"
             ) from None
-        _set(self, "_datetime", value)
         return value
 
     def isoformat(self) -> str:
@@ -166,23 +155,21 @@ class Timestamp(Record):
     def __repr__(self) -> str:
         return f"Timestamp.parse({self.isoformat()!r})"
 
-    def _key(self, other: Any) -> tuple[tuple[int, int], tuple[int, int]]:
-        if type(other) is not Timestamp:
-            raise TypeError(f"cannot compare Timestamp with {type(other).__name__}")
-        return (self.seconds, self.nanos), (other.seconds, other.nanos)
+    # Time order is the order of (seconds, nanos): the tuple's own.
+    def __lt__(self, other: object) -> bool:
+        return tuple.__lt__(self, _same(other))
 
-    def __lt__(self, other: Timestamp) -> bool:
-        mine, theirs = self._key(other)
-        return mine < theirs
+    def __le__(self, other: object) -> bool:
+        return tuple.__le__(self, _same(other))
 
-    def __le__(self, other: Timestamp) -> bool:
-        mine, theirs = self._key(other)
-        return mine <= theirs
+    def __gt__(self, other: object) -> bool:
+        return tuple.__gt__(self, _same(other))
 
-    def __gt__(self, other: Timestamp) -> bool:
-        mine, theirs = self._key(other)
-        return mine > theirs
+    def __ge__(self, other: object) -> bool:
+        return tuple.__ge__(self, _same(other))
 
-    def __ge__(self, other: Timestamp) -> bool:
-        mine, theirs = self._key(other)
-        return mine >= theirs
+
+def _same(other: object) -> Timestamp:
+    if type(other) is not Timestamp:
+        raise TypeError(f"cannot compare Timestamp with {type(other).__name__}")
+    return other
