@@ -13,7 +13,7 @@ import enum
 import json
 from collections.abc import Iterator
 from decimal import Context, Decimal
-from typing import Any, ClassVar, Generic, NamedTuple, TypeVar, Union
+from typing import Any, Callable, ClassVar, Generic, NamedTuple, TypeVar, Union
 
 from ._native import check, ffi, lib, string
 from ._record import Record
@@ -207,6 +207,11 @@ def _input_bytes(data: JsonInput) -> bytes:
     raise BarterValueError(f"JSON input must be str or bytes, got {type(data).__name__}")
 
 
+#: Whole-batch decoders by C struct name, where an interpreter has a faster
+#: way than ``_from_c`` per item (see ``_fastpath``).
+FAST_DECODERS: dict[str, Callable[[Any, Keys], list[Any]]] = {}
+
+
 def _decode(cls: type[M], data: JsonInput, keys: Keys, format: int, flags: int = 0) -> Any:
     raw = _input_bytes(data)
     keys = Keys(keys)
@@ -214,9 +219,13 @@ def _decode(cls: type[M], data: JsonInput, keys: Keys, format: int, flags: int =
     check(lib.barter_decode(cls._message, keys, raw, len(raw), format, flags, out))
     try:
         batch = out[0]
-        items = ffi.cast(f"{cls._c_type} *", batch.items)
-        from_c = cls._from_c
-        events = [from_c(items[i], keys) for i in range(batch.len)]
+        fast = FAST_DECODERS.get(cls._c_type)
+        if fast is not None:
+            events = fast(batch, keys)
+        else:
+            items = ffi.cast(f"{cls._c_type} *", batch.items)
+            from_c = cls._from_c
+            events = [from_c(items[i], keys) for i in range(batch.len)]
         errors = [
             LineError(e.line, Status(e.status), string(e.message))
             for e in (batch.errors[i] for i in range(batch.errors_len))
