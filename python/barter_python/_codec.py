@@ -212,9 +212,12 @@ def _input_bytes(data: JsonInput) -> bytes:
 FAST_DECODERS: dict[str, Callable[[Any, Keys], list[Any]]] = {}
 
 
-def _decode(cls: type[M], data: JsonInput, keys: Keys, format: int, flags: int = 0) -> Any:
-    raw = _input_bytes(data)
-    keys = Keys(keys)
+def _decode(
+    cls: type[M], data: JsonInput, keys: Keys, format: int, flags: int = 0
+) -> tuple[list[M], list[LineError]]:
+    raw = data if type(data) is bytes else _input_bytes(data)
+    if keys is not Keys.INDEXED and keys is not Keys.UNINDEXED:
+        keys = Keys(keys)
     out = ffi.new("BarterBatch **")
     check(lib.barter_decode(cls._message, keys, raw, len(raw), format, flags, out))
     try:
@@ -226,13 +229,18 @@ def _decode(cls: type[M], data: JsonInput, keys: Keys, format: int, flags: int =
             items = ffi.cast(f"{cls._c_type} *", batch.items)
             from_c = cls._from_c
             events = [from_c(items[i], keys) for i in range(batch.len)]
-        errors = [
-            LineError(e.line, Status(e.status), string(e.message))
-            for e in (batch.errors[i] for i in range(batch.errors_len))
-        ]
+        # Only a collecting decode can succeed with bad lines.
+        errors = _line_errors(batch) if flags & lib.BARTER_DECODE_COLLECT_ERRORS else []
     finally:
         lib.barter_batch_free(out)
-    return JsonLinesResult(events, errors)
+    return events, errors
+
+
+def _line_errors(batch: Any) -> list[LineError]:
+    return [
+        LineError(e.line, Status(e.status), string(e.message))
+        for e in (batch.errors[i] for i in range(batch.errors_len))
+    ]
 
 
 def _encode(cls: type[Message], items: list[Any], format: int) -> bytes:
@@ -285,21 +293,18 @@ class Message(Record):
     @classmethod
     def from_json(cls: type[M], data: JsonInput, keys: Keys = Keys.INDEXED) -> M:
         """Parses one value of serde JSON in Rust."""
-        events: list[M] = _decode(cls, data, keys, lib.BARTER_JSON_FORMAT_ONE).events
-        return events[0]
+        return _decode(cls, data, keys, lib.BARTER_JSON_FORMAT_ONE)[0][0]
 
     @classmethod
     def from_json_array(cls: type[M], data: JsonInput, keys: Keys = Keys.INDEXED) -> list[M]:
         """Parses a JSON array with one call into Rust."""
-        events: list[M] = _decode(cls, data, keys, lib.BARTER_JSON_FORMAT_ARRAY).events
-        return events
+        return _decode(cls, data, keys, lib.BARTER_JSON_FORMAT_ARRAY)[0]
 
     @classmethod
     def from_json_lines(cls: type[M], data: JsonInput, keys: Keys = Keys.INDEXED) -> list[M]:
         """Parses JSON lines (blank lines skipped) with one call into Rust.
         The first bad line raises, naming its line number."""
-        events: list[M] = _decode(cls, data, keys, lib.BARTER_JSON_FORMAT_LINES).events
-        return events
+        return _decode(cls, data, keys, lib.BARTER_JSON_FORMAT_LINES)[0]
 
     @classmethod
     def decode_json_lines(
@@ -308,8 +313,7 @@ class Message(Record):
         """Like ``from_json_lines``, but bad lines are returned as ``LineError``s
         and every good line is still decoded."""
         flags = lib.BARTER_DECODE_COLLECT_ERRORS
-        result: JsonLinesResult[M] = _decode(cls, data, keys, lib.BARTER_JSON_FORMAT_LINES, flags)
-        return result
+        return JsonLinesResult(*_decode(cls, data, keys, lib.BARTER_JSON_FORMAT_LINES, flags))
 
     @classmethod
     def from_dict(cls: type[M], data: dict[str, Any], keys: Keys = Keys.INDEXED) -> M:

@@ -193,12 +193,18 @@ def _order_event_decoder() -> Callable[[Any], list[Any]]:  # noqa: PLR0915 - one
     return decode
 
 
+#: Batches smaller than this decode faster than a GC pause costs.
+_GC_PAUSE_FROM = 512
+
+
 def _without_gc(decode: Callable[[Any], list[Any]]) -> Callable[[Any, Any], list[Any]]:
     """Runs a decoder with the cyclic GC paused: building thousands of
     acyclic tuples would otherwise trigger collections that scan every live
     object, several times per batch."""
 
     def run(batch: Any, keys: Any) -> list[Any]:
+        if batch.len < _GC_PAUSE_FROM:
+            return decode(batch)
         enabled = gc.isenabled()
         gc.disable()
         try:

@@ -1,0 +1,230 @@
+"""The decode paths the suite compares. Each takes the workload (JSON lines
+as bytes, and the same lines pre-parsed where a path starts from Python
+values) and returns a list of event objects."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any, Callable
+
+from barter_python import _codec
+from barter_python._native import check, ffi, lib
+from barter_python._record import make
+from barter_python.execution import (
+    AssetInvalid,
+    BalanceInsufficient,
+    CancelInFlight,
+    Cancelled,
+    ExchangeId,
+    ExchangeOffline,
+    Expired,
+    FullyFilled,
+    InstrumentInvalid,
+    Keys,
+    Open,
+    OpenFailed,
+    OpenInFlight,
+    OrderAlreadyCancelled,
+    OrderAlreadyFullyFilled,
+    OrderEvent,
+    OrderKey,
+    OrderRejected,
+    RateLimit,
+    Socket,
+    Timeout,
+    Timestamp,
+)
+
+# --- the bridge ---------------------------------------------------------------------
+
+
+def bridge_lines(data: bytes) -> list[Any]:
+    """JSON lines → Rust (serde) → C structs → typed objects, one FFI call."""
+    return OrderEvent.from_json_lines(data)
+
+
+def bridge_single(lines: list[bytes]) -> list[Any]:
+    """One ``from_json`` call per event."""
+    return [OrderEvent.from_json(line) for line in lines]
+
+
+class RustOrigin:
+    """Events that already live in Rust as C structs (what a session's drain
+    hands over): only the struct → object step is timed. The structs are made
+    once, untimed, by ``barter_decode``."""
+
+    def __init__(self, data: bytes) -> None:
+        self._out = ffi.new("BarterBatch **")
+        check(
+            lib.barter_decode(
+                lib.BARTER_MESSAGE_ORDER_EVENT, Keys.INDEXED, data, len(data),
+                lib.BARTER_JSON_FORMAT_LINES, 0, self._out,
+            )
+        )  # fmt: skip
+        self.batch = self._out[0]
+
+    def __call__(self) -> list[Any]:
+        fast = _codec.FAST_DECODERS.get("BarterOrderEvent")
+        if fast is not None:
+            return fast(self.batch, Keys.INDEXED)
+        items = ffi.cast("BarterOrderEvent *", self.batch.items)
+        return [OrderEvent._from_c(items[i], Keys.INDEXED) for i in range(self.batch.len)]
+
+    def close(self) -> None:
+        lib.barter_batch_free(self._out)
+
+
+# --- pure Python: parse with a JSON library, build the same typed objects -----------
+
+_BARE = {
+    "Timeout": Timeout(),
+    "RateLimit": RateLimit(),
+    "OrderAlreadyCancelled": OrderAlreadyCancelled(),
+    "OrderAlreadyFullyFilled": OrderAlreadyFullyFilled(),
+}
+_KEYED = {
+    "AssetInvalid": AssetInvalid,
+    "InstrumentInvalid": InstrumentInvalid,
+    "BalanceInsufficient": BalanceInsufficient,
+}
+_OPEN_IN_FLIGHT, _FULLY_FILLED, _EXPIRED = OpenInFlight(), FullyFilled(), Expired()
+
+
+def _open(fields: dict[str, Any]) -> Any:
+    return make(
+        Open,
+        (
+            fields["id"],
+            Timestamp.parse(fields["time_exchange"]),
+            Decimal(fields["filled_quantity"]),
+        ),
+    )
+
+
+def _error(value: Any) -> Any:
+    family, leaf = next(iter(value.items()))
+    if isinstance(leaf, str):
+        return _BARE[leaf]
+    name, payload = next(iter(leaf.items()))
+    if name == "ExchangeOffline":
+        return make(ExchangeOffline, (ExchangeId(payload),))
+    if name in _KEYED:
+        return make(_KEYED[name], tuple(payload))
+    return make(Socket if name == "Socket" else OrderRejected, (payload,))
+
+
+def build(value: dict[str, Any]) -> Any:
+    """A typed ``OrderEvent`` from ``json.loads`` output, the cheapest way
+    pure Python can (no validation, like a decoder that trusts its input)."""
+    k = value["key"]
+    key = make(OrderKey, (k["exchange"], k["instrument"], k["strategy"], k["cid"]))
+    state = value["state"]
+    if "Active" in state:
+        name, payload = next(iter(state["Active"].items()))
+        if name == "Open":
+            decoded: Any = _open(payload)
+        elif name == "OpenInFlight":
+            decoded = _OPEN_IN_FLIGHT
+        else:
+            order = payload["order"]
+            decoded = make(CancelInFlight, (None if order is None else _open(order),))
+    else:
+        inactive = state["Inactive"]
+        if inactive == "FullyFilled":
+            decoded = _FULLY_FILLED
+        elif inactive == "Expired":
+            decoded = _EXPIRED
+        else:
+            name, payload = next(iter(inactive.items()))
+            if name == "Cancelled":
+                decoded = make(
+                    Cancelled, (payload["id"], Timestamp.parse(payload["time_exchange"]))
+                )
+            else:
+                decoded = make(OpenFailed, (_error(payload),))
+    return make(OrderEvent, (key, decoded))
+
+
+def json_build(lines: list[bytes]) -> list[Any]:
+    loads = json.loads
+    return [build(loads(line)) for line in lines]
+
+
+def orjson_build_path() -> Callable[[list[bytes]], list[Any]] | None:
+    try:
+        import orjson
+    except ImportError:
+        return None
+    loads = orjson.loads
+    return lambda lines: [build(loads(line)) for line in lines]
+
+
+# --- floors: building objects from values already in Python ------------------------
+
+
+def prepare_values(events: list[Any]) -> list[tuple[Any, ...]]:
+    """Flat Python values per event, as a decoder would have them at hand:
+    the key's four fields, a state tag, then the state's scalars (an error is
+    kept whole: it is 5% of the workload)."""
+    out: list[tuple[Any, ...]] = []
+    for event in events:
+        key, state = tuple(event.key), event.state
+        order = state.order if isinstance(state, CancelInFlight) else state
+        if isinstance(order, (Open, Cancelled)):
+            ts = order.time_exchange
+            quantity = str(order.filled_quantity) if isinstance(order, Open) else ""
+            tag = type(state).__name__
+            out.append((*key, tag, order.id, ts.seconds, ts.nanos, quantity))
+        elif isinstance(state, OpenFailed):
+            out.append((*key, "OpenFailed", state.error))
+        else:
+            out.append((*key, type(state).__name__))
+    return out
+
+
+_UNITS = {"OpenInFlight": _OPEN_IN_FLIGHT, "FullyFilled": _FULLY_FILLED, "Expired": _EXPIRED}
+
+
+def python_floor(values: list[tuple[Any, ...]]) -> list[Any]:
+    """Our typed objects built straight from prepared values: the cost of the
+    objects themselves (eager Decimal and Timestamp)."""
+    out = []
+    append = out.append
+    units = _UNITS
+    for v in values:
+        key = make(OrderKey, v[:4])
+        tag = v[4]
+        if tag in units:
+            state = units[tag]
+        elif tag == "OpenFailed":
+            state = make(OpenFailed, (v[5],))
+        elif tag == "CancelInFlight" and len(v) == 5:
+            state = make(CancelInFlight, (None,))
+        elif tag == "Cancelled":
+            state = make(Cancelled, (v[5], make(Timestamp, (v[6], v[7]))))
+        else:
+            state = make(Open, (v[5], make(Timestamp, (v[6], v[7])), Decimal(v[8])))
+            if tag == "CancelInFlight":
+                state = make(CancelInFlight, (state,))
+        append(make(OrderEvent, (key, state)))
+    return out
+
+
+def tuple_floor(values: list[tuple[Any, ...]]) -> list[Any]:
+    """Plain tuples of the same shape and the same Decimal: the container floor."""
+    out = []
+    append = out.append
+    for v in values:
+        key = v[:4]
+        tag = v[4]
+        if len(v) == 5:
+            state: Any = (tag,)
+        elif tag == "OpenFailed":
+            state = (tag, v[5])
+        elif tag == "Cancelled":
+            state = (tag, v[5], (v[6], v[7]))
+        else:
+            state = (tag, v[5], (v[6], v[7]), Decimal(v[8]))
+        append((key, state))
+    return out
