@@ -103,7 +103,7 @@ def _open(fields: dict[str, Any]) -> Any:
 
 
 def _error(value: Any) -> Any:
-    family, leaf = next(iter(value.items()))
+    _, leaf = next(iter(value.items()))
     if isinstance(leaf, str):
         return _BARE[leaf]
     name, payload = next(iter(leaf.items()))
@@ -153,7 +153,7 @@ def json_build(lines: list[bytes]) -> list[Any]:
 
 def orjson_build_path() -> Callable[[list[bytes]], list[Any]] | None:
     try:
-        import orjson
+        import orjson  # noqa: PLC0415 - optional, CPython only
     except ImportError:
         return None
     loads = orjson.loads

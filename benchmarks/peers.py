@@ -32,7 +32,7 @@ if msgspec is not None:
         order: Optional[OpenS]
 
     class ActiveS(Struct):
-        OpenInFlight: Union[None, UnsetType] = UNSET
+        OpenInFlight: Union[UnsetType, None] = UNSET
         Open: Union[OpenS, UnsetType] = UNSET
         CancelInFlight: Union[CancelInFlightS, UnsetType] = UNSET
 

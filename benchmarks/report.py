@@ -13,7 +13,7 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
 HERE = Path(__file__).resolve().parent
 PLOT = HERE / "ns_per_event.png"
@@ -22,17 +22,17 @@ OUT = HERE.parent / "BENCHMARKS.md"
 TARGETS = [
     # (ratio name, comparison, bound, interpreter filter, what the issue asks)
     ("json.loads+build / bridge batch (full)", ">=", 3.0, None,
-     "JSON-lines batch decode, full access, ≥3× faster than json.loads + build"),
+     "JSON-lines batch decode, full access, >=3x faster than json.loads + build"),
     ("bridge batch / msgspec (full)", "<=", 1.5, "CPython",
-     "within 1.5× of msgspec's typed decode (CPython)"),
+     "within 1.5x of msgspec's typed decode (CPython)"),
     ("bridge batch / Rust-origin (full)", ">=", 2.0, None,
-     "Rust-origin struct path ≥2× faster than the JSON batch path"),
+     "Rust-origin struct path >=2x faster than the JSON batch path"),
     ("Rust-origin / tuple floor", "<=", 1.3, None,
-     "Rust-origin path without full access within 1.3× of the plain-tuple floor"),
+     "Rust-origin path without full access within 1.3x of the plain-tuple floor"),
     ("from_json / batch of 1,000", "<=", 1.5, None,
-     "single from_json ≤1.5× the per-event cost of a batch of 1,000"),
+     "single from_json <=1.5x the per-event cost of a batch of 1,000"),
     ("memory peak / held", "<=", 1.5, None,
-     "1,000,000 events in batches of 10,000 peak ≤1.5× the memory of the objects"),
+     "1,000,000 events in batches of 10,000 peak <=1.5x the memory of the objects"),
 ]  # fmt: skip
 
 
@@ -58,7 +58,7 @@ def main(files: list[str]) -> int:
         "|---|" + "---:|" * len(runs),
     ]
     for name in names:
-        cells = [f"{run['ns_per_event'][name]:,.0f}" if name in run["ns_per_event"] else "–"
+        cells = [f"{run['ns_per_event'][name]:,.0f}" if name in run["ns_per_event"] else "-"
                  for run in runs]  # fmt: skip
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines += [
@@ -73,11 +73,11 @@ def main(files: list[str]) -> int:
         for run in runs:
             ratio = run["ratios"].get(key)
             if ratio is None or (only and not run["interpreter"].startswith(only)):
-                cells.append("–")
+                cells.append("-")
                 continue
             met = ratio >= bound if op == ">=" else ratio <= bound
-            cells.append(f"{ratio:.2f}× {'met' if met else 'not met'}")
-        lines.append(f"| {text} ({op} {bound}×) | " + " | ".join(cells) + " |")
+            cells.append(f"{ratio:.2f}x {'met' if met else 'not met'}")
+        lines.append(f"| {text} ({op} {bound}x) | " + " | ".join(cells) + " |")
     lines += ["", f"![ns per event]({PLOT.relative_to(HERE.parent)})", ""]
     OUT.write_text("\n".join(lines), encoding="utf-8")
 
