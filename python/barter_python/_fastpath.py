@@ -18,7 +18,7 @@ import gc
 import platform
 import struct
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from . import _codec
 from ._keys import ExchangeId, OrderKey
@@ -49,10 +49,22 @@ from .timestamp import Timestamp
 _CODES = {1: "B", 2: "H", 4: "I", 8: "Q"}
 
 
-def flat_layout(c_type: str) -> tuple[struct.Struct, dict[str, int]]:
-    """A ``struct`` format reading every scalar field of ``c_type`` (nested
-    structs flattened to dotted names, reserved bytes skipped), and the
-    position of each field in the unpacked tuple."""
+class Part(NamedTuple):
+    """Some fields of a C struct, read with one ``struct`` call: ``names``
+    gives each field's position in the unpacked tuple, ``offset`` where in
+    the struct the format starts."""
+
+    layout: struct.Struct
+    offset: int
+    names: dict[str, int]
+
+
+def part(c_type: str, prefixes: tuple[str, ...], whole: bool = False) -> Part:
+    """The scalar fields of ``c_type`` (nested structs flattened to dotted
+    names, reserved bytes skipped) whose names start with one of
+    ``prefixes``. With ``whole`` the format spans the entire struct, as
+    ``iter_unpack`` needs; otherwise it is read with ``unpack_from``. The
+    format comes from cffi's view of the layout, so it follows the header."""
     leaves: list[tuple[int, str, Any]] = []
 
     def walk(ctype: Any, prefix: str, base: int) -> None:
@@ -64,47 +76,40 @@ def flat_layout(c_type: str) -> tuple[struct.Struct, dict[str, int]]:
                 leaves.append((offset, f"{prefix}{name}", field.type))
 
     walk(ffi.typeof(c_type), "", 0)
-    leaves.sort(key=lambda leaf: leaf[0])
-    codes, position = ["="], 0
-    for offset, _, ctype in leaves:
+    chosen = sorted(
+        (leaf for leaf in leaves if leaf[1].startswith(prefixes)), key=lambda leaf: leaf[0]
+    )
+    start = 0 if whole else chosen[0][0]
+    codes, position = ["="], start
+    for offset, _, ctype in chosen:
         if offset > position:
             codes.append(f"{offset - position}x")
         code = _CODES[ffi.sizeof(ctype)]
         codes.append(code.lower() if ctype.cname.startswith("int") else code)
         position = offset + ffi.sizeof(ctype)
-    codes.append(f"{ffi.sizeof(c_type) - position}x")
+    if whole:
+        codes.append(f"{ffi.sizeof(c_type) - position}x")
     layout = struct.Struct("".join(codes))
-    assert layout.size == ffi.sizeof(c_type)
-    return layout, {name: index for index, (_, name, _) in enumerate(leaves)}
-
-
-# Equal decimals recur (zero fills, round quantities); they are immutable,
-# so one object can serve them all.
-_DECIMALS: dict[tuple[int, int, int, int], Decimal] = {}
-_DECIMAL_CACHE_SIZE = 1 << 14
+    return Part(layout, start, {name: index for index, (_, name, _) in enumerate(chosen)})
 
 
 def _decimal(lo: int, hi: int, scale: int, negative: int) -> Decimal:
-    key = (lo, hi, scale, negative)
-    value = _DECIMALS.get(key)
-    if value is None:
-        if len(_DECIMALS) >= _DECIMAL_CACHE_SIZE:
-            _DECIMALS.clear()
-        value = _DECIMALS[key] = Decimal(f"{'-' if negative else ''}{lo | hi << 64}E-{scale}")
-    return value
+    return Decimal(f"{'-' if negative else ''}{lo | hi << 64}E-{scale}")
 
 
 def _order_event_decoder() -> Callable[[Any], list[Any]]:  # noqa: PLR0915 - one flat hot loop
-    layout, at = flat_layout("BarterOrderEvent")
+    # One unpack of every field beats a head plus on-demand parts: each extra
+    # unpack_from call costs more than the fields it saves (measured).
+    every = part("BarterOrderEvent", ("key", "state"), whole=True)
+    layout, at = every.layout, every.names
     size = layout.size
-    index_kind = lib.BARTER_KEY_KIND_INDEX
     ex_kind, ex_index = at["key.exchange.kind"], at["key.exchange.index"]
-    ex_ptr, ex_len = at["key.exchange.name.ptr"], at["key.exchange.name.len"]
     in_kind, in_index = at["key.instrument.kind"], at["key.instrument.index"]
-    in_ptr, in_len = at["key.instrument.name.ptr"], at["key.instrument.name.len"]
     st_ptr, st_len = at["key.strategy.ptr"], at["key.strategy.len"]
     cid_ptr, cid_len = at["key.cid.ptr"], at["key.cid.len"]
     kind, has_order = at["state.kind"], at["state.has_order"]
+    ex_ptr, ex_len = at["key.exchange.name.ptr"], at["key.exchange.name.len"]
+    in_ptr, in_len = at["key.instrument.name.ptr"], at["key.instrument.name.len"]
     id_ptr, id_len = at["state.id.ptr"], at["state.id.len"]
     seconds, nanos = at["state.time_exchange.seconds"], at["state.time_exchange.nanos"]
     lo, hi = at["state.filled_quantity.mantissa_lo"], at["state.filled_quantity.mantissa_hi"]
@@ -113,81 +118,87 @@ def _order_event_decoder() -> Callable[[Any], list[Any]]:  # noqa: PLR0915 - one
     key_kind, key_index = at["state.error.key.kind"], at["state.error.key.index"]
     key_ptr, key_len = at["state.error.key.name.ptr"], at["state.error.key.name.len"]
     msg_ptr, msg_len = at["state.error.message.ptr"], at["state.error.message.len"]
+    index_kind = lib.BARTER_KEY_KIND_INDEX
 
-    singletons: dict[int, Any] = {
+    units: dict[int, Any] = {
         OpenInFlight._kind: OpenInFlight(),
         FullyFilled._kind: FullyFilled(),
         Expired._kind: Expired(),
     }
-    bare_errors: dict[int, Any] = {
-        cls._kind: cls()
-        for cls in (Timeout, RateLimit, OrderAlreadyCancelled, OrderAlreadyFullyFilled)
-    }
+    bare = (Timeout, RateLimit, OrderAlreadyCancelled, OrderAlreadyFullyFilled)
+    bare_errors: dict[int, Any] = {cls._kind: cls() for cls in bare}
     message_errors = {cls._kind: cls for cls in (Socket, OrderRejected)}
     keyed_errors = {
         cls._kind: cls for cls in (AssetInvalid, InstrumentInvalid, BalanceInsufficient)
     }
-    cancel_kind, cancelled_kind = CancelInFlight._kind, Cancelled._kind
+    open_kind, cancel_kind, cancelled_kind = Open._kind, CancelInFlight._kind, Cancelled._kind
     failed_kind, offline_kind = OpenFailed._kind, ExchangeOffline._kind
 
-    def error(t: tuple[Any, ...], text: bytes, base: int) -> Any:
+    def error(t: tuple[Any, ...], cut: Callable[[int, int], str]) -> Any:
         error_kind = t[err_kind]
-        bare = bare_errors.get(error_kind)
-        if bare is not None:
-            return bare
-        p = t[msg_ptr] - base
-        message = text[p : p + t[msg_len]].decode()
+        plain = bare_errors.get(error_kind)
+        if plain is not None:
+            return plain
+        message = cut(t[msg_ptr], t[msg_len])
         if error_kind in message_errors:
             return make(message_errors[error_kind], (message,))
-        p = t[key_ptr] - base
-        name = text[p : p + t[key_len]].decode()
+        name = cut(t[key_ptr], t[key_len])
         if error_kind == offline_kind:
             return make(ExchangeOffline, (ExchangeId(name),))
         error_key = t[key_index] if t[key_kind] == index_kind else name
         return make(keyed_errors[error_kind], (error_key, message))
-
-    def state(t: tuple[Any, ...], text: bytes, base: int) -> Any:
-        state_kind = t[kind]
-        if state_kind == failed_kind:
-            return make(OpenFailed, (error(t, text, base),))
-        if state_kind == cancel_kind and not t[has_order]:
-            return make(CancelInFlight, (None,))
-        p = t[id_ptr] - base
-        order_id = text[p : p + t[id_len]].decode()
-        stamp = make(Timestamp, (t[seconds], t[nanos]))
-        if state_kind == cancelled_kind:
-            return make(Cancelled, (order_id, stamp))
-        opened = make(Open, (order_id, stamp, _decimal(t[lo], t[hi], t[scale], t[negative])))
-        return make(CancelInFlight, (opened,)) if state_kind == cancel_kind else opened
 
     def decode(batch: Any) -> list[Any]:
         count = batch.len
         if count == 0:
             return []
         strings = batch.strings
-        text = ffi.buffer(strings.ptr, strings.len)[:]
+        raw = ffi.buffer(strings.ptr, strings.len)[:]
         base = int(ffi.cast("uintptr_t", strings.ptr))
+        # Byte offsets index a str only if every character is one byte: true
+        # of ASCII (the usual case), and of Latin-1 text, from which each
+        # string is then re-read as UTF-8.
+        ascii = raw.isascii()
+        src = raw.decode("latin-1")
+
+        def cut(pointer: int, length: int) -> str:
+            p = pointer - base
+            piece: str = src[p : p + length]
+            return piece if ascii else piece.encode("latin-1").decode()
+
         out: list[Any] = []
         append = out.append
         for t in layout.iter_unpack(ffi.buffer(batch.items, count * size)):
             # An empty view may have a NULL pointer: the slice is empty anyway.
             p = t[st_ptr] - base
-            strategy = text[p : p + t[st_len]].decode()
+            strategy = src[p : p + t[st_len]]
             p = t[cid_ptr] - base
-            cid = text[p : p + t[cid_len]].decode()
-            if t[ex_kind] == index_kind:
-                exchange: Any = t[ex_index]
+            cid = src[p : p + t[cid_len]]
+            if not ascii:
+                strategy, cid = strategy.encode("latin-1").decode(), cid.encode("latin-1").decode()
+            if t[ex_kind] == index_kind and t[in_kind] == index_kind:
+                key = make(OrderKey, (t[ex_index], t[in_index], strategy, cid))
             else:
-                p = t[ex_ptr] - base
-                exchange = ExchangeId(text[p : p + t[ex_len]].decode())
-            if t[in_kind] == index_kind:
-                instrument: Any = t[in_index]
-            else:
-                p = t[in_ptr] - base
-                instrument = text[p : p + t[in_len]].decode()
-            key = make(OrderKey, (exchange, instrument, strategy, cid))
-            value = singletons.get(t[kind])
-            append(make(OrderEvent, (key, state(t, text, base) if value is None else value)))
+                exchange = ExchangeId(cut(t[ex_ptr], t[ex_len]))
+                key = make(OrderKey, (exchange, cut(t[in_ptr], t[in_len]), strategy, cid))
+            state_kind = t[kind]
+            state = units.get(state_kind)
+            if state is None:
+                if state_kind == failed_kind:
+                    state = make(OpenFailed, (error(t, cut),))
+                elif state_kind == cancel_kind and not t[has_order]:
+                    state = make(CancelInFlight, (None,))
+                else:
+                    order_id = cut(t[id_ptr], t[id_len])
+                    stamp = make(Timestamp, (t[seconds], t[nanos]))
+                    if state_kind == cancelled_kind:
+                        state = make(Cancelled, (order_id, stamp))
+                    else:
+                        filled = _decimal(t[lo], t[hi], t[scale], t[negative])
+                        state = make(Open, (order_id, stamp, filled))
+                        if state_kind != open_kind:
+                            state = make(CancelInFlight, (state,))
+            append(make(OrderEvent, (key, state)))
         return out
 
     return decode
