@@ -24,20 +24,31 @@
 #define BARTER_DECIMAL_MAX_SCALE 28
 
 /*
- Largest JSON input one decode call accepts (1 GiB).
+ Default of `BarterLimits.max_input_bytes`: the largest JSON input one
+ decode call accepts (1 GiB).
  */
 #define BARTER_MAX_INPUT_BYTES 1073741824
 
 /*
- Largest single string field (ids, names, error messages): 1 MiB. Real ids
+ Default of `BarterLimits.max_string_bytes`: the largest single string
+ field (ids, names, error messages), decoded or encoded: 1 MiB. Real ids
  are a few dozen bytes; anything this large is a corrupted or hostile input.
  */
 #define BARTER_MAX_STRING_BYTES 1048576
 
 /*
- Largest number of events one encode call accepts.
+ Default of `BarterLimits.max_events_per_call`: the largest number of
+ items one encode call accepts.
  */
 #define BARTER_MAX_EVENTS_PER_CALL 16777216
+
+/*
+ How deeply JSON arrays and objects may nest in an input, counting the
+ outermost value: serde_json's recursion limit. Deeper input fails with
+ `BARTER_STATUS_INVALID_JSON` ("recursion limit exceeded"). Fixed; every
+ barter value nests far less deeply.
+ */
+#define BARTER_MAX_NESTING_DEPTH 128
 
 /*
  Result of every exported function. The values are fixed forever: new codes
@@ -379,6 +390,25 @@ typedef struct {
   const uint8_t *data;
   size_t len;
 } BarterBuffer;
+
+/*
+ The process-wide size limits (see `barter_limits_get`/`barter_limits_set`).
+ Every field is at least 1 and at most `PTRDIFF_MAX`.
+ */
+typedef struct {
+  /*
+   Largest JSON input of one decode call, in bytes.
+   */
+  size_t max_input_bytes;
+  /*
+   Largest string field, in UTF-8 bytes, decoded or encoded.
+   */
+  size_t max_string_bytes;
+  /*
+   Largest number of items one encode call accepts.
+   */
+  size_t max_events_per_call;
+} BarterLimits;
 
 /*
  A line of JSON lines input that could not be decoded.
@@ -826,6 +856,39 @@ BarterStatus barter_last_error(BarterStr *out);
  `*buffer` must be NULL or a buffer from this library not yet freed.
  */
 BarterStatus barter_buffer_free(BarterBuffer **buffer);
+
+/*
+ TEST HOOK, not for production use: panics inside the library with
+ `message` (`len` bytes; invalid UTF-8 is replaced) to show that no panic
+ crosses the C ABI. Returns `BARTER_STATUS_PANIC`, and `barter_last_error`
+ then reads "panic in barter-ffi: <message>"; the library stays usable. It
+ has no other effect, but Rust's default panic hook prints the panic to
+ stderr. `message` may be NULL when `len` is 0; NULL with another length
+ gives `BARTER_STATUS_NULL_POINTER` without panicking.
+
+ # Safety
+ `message` must be NULL or valid for reads of `len` bytes.
+ */
+BarterStatus barter_debug_panic(const uint8_t *message, size_t len);
+
+/*
+ Writes the process-wide limits in force to `out`.
+
+ # Safety
+ `out` must be NULL or valid for writes.
+ */
+BarterStatus barter_limits_get(BarterLimits *out);
+
+/*
+ Replaces the process-wide limits with `*limits` after checking every
+ field (1..=PTRDIFF_MAX); on failure nothing changes. Calls already running
+ may still use the old values. Pass the `BARTER_MAX_*` defaults to restore
+ them.
+
+ # Safety
+ `limits` must be NULL or valid for reads.
+ */
+BarterStatus barter_limits_set(const BarterLimits *limits);
 
 /*
  Parses serde JSON of the barter type named by `message` (a

@@ -6,7 +6,7 @@ use crate::ctypes::arena::Arena;
 use crate::ctypes::strings::BarterStr;
 use crate::ctypes::{FromC, ToC};
 use crate::json::{parse_each, serde_error, BarterJsonFormat};
-use crate::limits::BARTER_MAX_EVENTS_PER_CALL;
+use crate::limits::check_events_len;
 use crate::status::{BarterStatus, FfiError};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -133,15 +133,7 @@ pub(crate) unsafe fn encode<T: FromC + Serialize>(
     items: &[T::C],
     format: BarterJsonFormat,
 ) -> Result<Vec<u8>, FfiError> {
-    if items.len() > BARTER_MAX_EVENTS_PER_CALL {
-        return Err(FfiError::new(
-            BarterStatus::LimitExceeded,
-            format!(
-                "{} items, over the limit of {BARTER_MAX_EVENTS_PER_CALL} per call",
-                items.len()
-            ),
-        ));
-    }
+    check_events_len(items.len())?;
     let values = items
         .iter()
         .enumerate()

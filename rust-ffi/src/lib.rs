@@ -13,6 +13,7 @@ pub mod abi;
 pub mod batch;
 pub mod buffer;
 pub mod ctypes;
+pub mod debug;
 pub mod json;
 pub mod limits;
 pub mod messages;
