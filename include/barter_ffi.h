@@ -51,6 +51,22 @@
 #define BARTER_MAX_NESTING_DEPTH 128
 
 /*
+ Default of `BarterSessionOptions.queue_capacity`.
+ */
+#define BARTER_SESSION_DEFAULT_QUEUE_CAPACITY 65536
+
+/*
+ Default of `BarterSessionOptions.request_timeout_ms`.
+ */
+#define BARTER_SESSION_DEFAULT_REQUEST_TIMEOUT_MS 5000
+
+/*
+ Set in `BarterEventBatch.flags` when the sink is closed and this batch
+ took its last event: no drain will return an event again.
+ */
+#define BARTER_EVENT_BATCH_FINISHED 1
+
+/*
  Result of every exported function. The values are fixed forever: new codes
  may be added, existing ones never change meaning.
  */
@@ -374,6 +390,37 @@ typedef enum {
 } BarterAccountEventKind;
 
 /*
+ What a sink does with a push when it holds `capacity` events.
+ */
+typedef enum {
+  /*
+   The producer waits until the consumer drains, or the sink is closed
+   (then the push fails and is counted in `rejected`).
+   */
+  BARTER_SINK_FULL_POLICY_BLOCK = 1,
+  /*
+   The push fails at once, is counted in `rejected`, and the producer
+   gets the event back.
+   */
+  BARTER_SINK_FULL_POLICY_REJECT = 2,
+} BarterSinkFullPolicy;
+
+/*
+ A handle on an `EventSink`: the consumer's end. Opaque.
+ */
+typedef struct BarterEventSink BarterEventSink;
+
+/*
+ A running paper-trading session. Opaque.
+ */
+typedef struct BarterSession BarterSession;
+
+/*
+ A running test producer thread. Opaque.
+ */
+typedef struct BarterTestProducer BarterTestProducer;
+
+/*
  A UTF-8 string view: `len` bytes at `ptr`. May contain NUL. `ptr` may be
  NULL only when `len` is 0. Who owns the bytes is stated where a view is
  handed out.
@@ -611,6 +658,29 @@ typedef struct {
   BarterStr strings;
 } BarterOrderEventBatch;
 
+/*
+ Settings of a session beyond its barter configuration. A zero field takes
+ its default.
+ */
+typedef struct {
+  /*
+   Events the session's queue holds before requests are refused with
+   `BARTER_STATUS_LIMIT_EXCEEDED` (default
+   `BARTER_SESSION_DEFAULT_QUEUE_CAPACITY`, at least 3).
+   */
+  size_t queue_capacity;
+  /*
+   How long MockExchange may take to answer a request before the session
+   answers `Connectivity(Timeout)` itself, as barter's ExecutionManager
+   does (default `BARTER_SESSION_DEFAULT_REQUEST_TIMEOUT_MS`).
+   */
+  uint32_t request_timeout_ms;
+  /*
+   Set to zero.
+   */
+  uint32_t reserved;
+} BarterSessionOptions;
+
 typedef struct {
   /*
    A `BarterTimeInForceKind`.
@@ -653,6 +723,28 @@ typedef struct {
 } BarterOrderRequestOpen;
 
 /*
+ barter's answer to one request, as a C struct. Every view inside `item`
+ points into memory the reply owns: valid until `barter_session_reply_free`.
+ */
+typedef struct {
+  /*
+   `BARTER_MESSAGE_ORDER_RESPONSE_OPEN` (`item` is a
+   `BarterOrderResponseOpen`) or `BARTER_MESSAGE_ORDER_RESPONSE_CANCEL`
+   (a `BarterOrderResponseCancel`).
+   */
+  uint32_t message;
+  /*
+   `BARTER_KEYS_UNINDEXED`: a session speaks exchange names.
+   */
+  uint32_t keys;
+  const void *item;
+  /*
+   The one buffer the item's string views point into.
+   */
+  BarterStr strings;
+} BarterSessionReply;
+
+/*
  `RequestCancel { id: Option<OrderId> }`.
  */
 typedef struct {
@@ -674,6 +766,73 @@ typedef struct {
   BarterOrderKey key;
   BarterRequestCancel state;
 } BarterOrderRequestCancel;
+
+/*
+ One drained event: which array of the batch holds it, and where.
+ */
+typedef struct {
+  /*
+   `BARTER_MESSAGE_ORDER_EVENT` (the event is in `order_events`) or
+   `BARTER_MESSAGE_ACCOUNT_EVENT` (in `account_events`).
+   */
+  uint32_t message;
+  /*
+   The `BarterKeys` form of the event's keys.
+   */
+  uint32_t keys;
+  /*
+   The event's position in its array.
+   */
+  size_t index;
+  /*
+   The event's sequence number in its sink (0 for the first push
+   accepted, then 1, 2, ...).
+   */
+  uint64_t sequence;
+} BarterSinkEntry;
+
+/*
+ `AssetBalance { asset, balance: Balance { total, free }, time_exchange }`.
+ */
+typedef struct {
+  BarterKey asset;
+  BarterDecimal total;
+  BarterDecimal free;
+  BarterTimestamp time_exchange;
+} BarterAssetBalance;
+
+/*
+ `Order<_, _, OrderState>`: an order snapshot.
+ */
+typedef struct {
+  BarterOrderKey key;
+  /*
+   side, price, quantity, kind and time_in_force.
+   */
+  BarterRequestOpen order;
+  BarterOrderState state;
+} BarterOrderSnapshot;
+
+/*
+ `InstrumentAccountSnapshot { instrument, orders }`.
+ */
+typedef struct {
+  BarterKey instrument;
+  const BarterOrderSnapshot *orders;
+  size_t orders_len;
+} BarterInstrumentSnapshot;
+
+/*
+ `AccountSnapshot { exchange, balances, instruments }`. The arrays belong
+ to whatever owns the snapshot (a batch, or the caller when encoding).
+ */
+typedef struct {
+  BarterKey exchange;
+  const BarterAssetBalance *balances;
+  size_t balances_len;
+  const BarterInstrumentSnapshot *instruments;
+  size_t instruments_len;
+} BarterAccountSnapshot;
 
 /*
  `Result<Open, OrderError>` or `Result<Cancelled, OrderError>`. For `Ok`,
@@ -704,30 +863,6 @@ typedef struct {
 } BarterOrderResponseCancel;
 
 /*
- `Order<_, _, OrderState>`: an order snapshot.
- */
-typedef struct {
-  BarterOrderKey key;
-  /*
-   side, price, quantity, kind and time_in_force.
-   */
-  BarterRequestOpen order;
-  BarterOrderState state;
-} BarterOrderSnapshot;
-
-/*
- `Order<_, _, Result<Open, OrderError>>`: the response to an open request.
- */
-typedef struct {
-  BarterOrderKey key;
-  /*
-   side, price, quantity, kind and time_in_force.
-   */
-  BarterRequestOpen order;
-  BarterOrderResult state;
-} BarterOrderResponseOpen;
-
-/*
  `Trade { id, order_id, instrument, strategy, time_exchange, side, price,
  quantity, fees: AssetFees { asset, fees } }`.
  */
@@ -755,37 +890,6 @@ typedef struct {
 } BarterTrade;
 
 /*
- `AssetBalance { asset, balance: Balance { total, free }, time_exchange }`.
- */
-typedef struct {
-  BarterKey asset;
-  BarterDecimal total;
-  BarterDecimal free;
-  BarterTimestamp time_exchange;
-} BarterAssetBalance;
-
-/*
- `InstrumentAccountSnapshot { instrument, orders }`.
- */
-typedef struct {
-  BarterKey instrument;
-  const BarterOrderSnapshot *orders;
-  size_t orders_len;
-} BarterInstrumentSnapshot;
-
-/*
- `AccountSnapshot { exchange, balances, instruments }`. The arrays belong
- to whatever owns the snapshot (a batch, or the caller when encoding).
- */
-typedef struct {
-  BarterKey exchange;
-  const BarterAssetBalance *balances;
-  size_t balances_len;
-  const BarterInstrumentSnapshot *instruments;
-  size_t instruments_len;
-} BarterAccountSnapshot;
-
-/*
  The payload of an `AccountEvent`; `kind` says which member is valid.
  */
 typedef union {
@@ -811,6 +915,148 @@ typedef struct {
   uint32_t reserved;
   BarterAccountEventPayload payload;
 } BarterAccountEvent;
+
+/*
+ An accepted event a drain could not convert to C (for instance a string
+ over `BarterLimits.max_string_bytes` after the limits were lowered). It is
+ counted in `BarterSinkStats.failed`.
+ */
+typedef struct {
+  uint64_t sequence;
+  /*
+   The `BarterStatus` of the failed conversion.
+   */
+  uint32_t status;
+  /*
+   Set to zero.
+   */
+  uint32_t reserved;
+  BarterStr message;
+} BarterSinkError;
+
+/*
+ The events of one drain, in sequence order. Every pointer in it and every
+ view inside its items points into memory the batch owns: valid until
+ `barter_event_batch_free`. Read-only.
+ */
+typedef struct {
+  /*
+   `len` entries in sequence order, one per event.
+   */
+  const BarterSinkEntry *entries;
+  size_t len;
+  /*
+   The order events of the batch, in sequence order.
+   */
+  const BarterOrderEvent *order_events;
+  size_t order_events_len;
+  /*
+   The account events of the batch, in sequence order.
+   */
+  const BarterAccountEvent *account_events;
+  size_t account_events_len;
+  /*
+   Events that could not be converted; they have no entry.
+   */
+  const BarterSinkError *errors;
+  size_t errors_len;
+  /*
+   The one buffer all string views of the events point into.
+   */
+  BarterStr strings;
+  /*
+   `BARTER_EVENT_BATCH_FINISHED` or 0.
+   */
+  uint32_t flags;
+  /*
+   Set to zero.
+   */
+  uint32_t reserved;
+} BarterEventBatch;
+
+/*
+ Counters of a sink (see the module documentation for how they add up).
+ */
+typedef struct {
+  /*
+   Finished push calls: accepted plus rejected.
+   */
+  uint64_t pushed;
+  /*
+   Pushes that failed: queue full (reject policy), sink closed, or an
+   event over a limit.
+   */
+  uint64_t rejected;
+  /*
+   Events handed to the consumer by a drain.
+   */
+  uint64_t drained;
+  /*
+   Accepted events dropped unread by `barter_event_sink_discard` or by
+   freeing the sink.
+   */
+  uint64_t discarded;
+  /*
+   Accepted events a drain could not convert to C (reported in the
+   batch's `errors`).
+   */
+  uint64_t failed;
+  /*
+   Events queued now.
+   */
+  uint64_t pending;
+  /*
+   The most events the queue holds.
+   */
+  uint64_t capacity;
+  /*
+   A `BarterSinkFullPolicy`.
+   */
+  uint32_t policy;
+  /*
+   1 once the sink is closed, else 0.
+   */
+  uint32_t closed;
+} BarterSinkStats;
+
+/*
+ What a test producer thread did.
+ */
+typedef struct {
+  /*
+   Events the sink accepted.
+   */
+  uint64_t accepted;
+  /*
+   Events the sink refused (queue full under the reject policy); the
+   producer moved on to the next one.
+   */
+  uint64_t rejected;
+  /*
+   1 if the producer stopped early because the sink was closed.
+   */
+  uint32_t closed;
+  /*
+   Set to zero.
+   */
+  uint32_t reserved;
+  /*
+   Wall time of the pushes, in nanoseconds.
+   */
+  uint64_t elapsed_ns;
+} BarterTestProducerReport;
+
+/*
+ `Order<_, _, Result<Open, OrderError>>`: the response to an open request.
+ */
+typedef struct {
+  BarterOrderKey key;
+  /*
+   side, price, quantity, kind and time_in_force.
+   */
+  BarterRequestOpen order;
+  BarterOrderResult state;
+} BarterOrderResponseOpen;
 
 /*
  Writes the ABI version of this library to `out`.
@@ -982,3 +1228,209 @@ BarterStatus barter_order_events_encode(const BarterOrderEvent *events,
                                         size_t len,
                                         uint32_t format,
                                         BarterBuffer **out_buffer);
+
+/*
+ Starts a session from `config_len` bytes of JSON in barter's config shape
+ (a `SystemConfig` with one Mock execution: instruments, initial balances,
+ fees and latency) and `options` (NULL for the defaults), at
+ `*out_session`. A bad configuration fails with a message naming the field;
+ nothing is started then.
+
+ # Safety
+ `config` must be valid for reads of `config_len` bytes; `options` NULL or
+ valid for reads; `out_session` NULL or valid for writes.
+ */
+BarterStatus barter_session_new(const uint8_t *config,
+                                size_t config_len,
+                                const BarterSessionOptions *options,
+                                BarterSession **out_session);
+
+/*
+ Writes a new handle on the session's event queue to `*out_sink`: drain it
+ with `barter_event_sink_drain`, free it with `barter_event_sink_free`
+ (which closes the queue). The queue outlives `barter_session_close`, so
+ events not yet drained stay readable until the handle is freed.
+
+ # Safety
+ `session` must be NULL or a live handle; `out_sink` NULL or valid for
+ writes.
+ */
+BarterStatus barter_session_sink(const BarterSession *session, BarterEventSink **out_sink);
+
+/*
+ Sends the open request `*request` (unindexed keys, for this session's
+ exchange) to MockExchange, waits for its answer and writes it, a
+ `BarterOrderResponseOpen`, in a new reply at `*out_reply`. MockExchange's
+ rejections (unsupported kind, insufficient balance, unknown instrument)
+ are answers, not failures: the call fails only for an invalid request, a
+ closed session, or a full event queue (`BARTER_STATUS_LIMIT_EXCEEDED`).
+
+ # Safety
+ `session` must be NULL or a live handle; `request` NULL or valid for reads
+ with valid views; `out_reply` NULL or valid for writes.
+ */
+BarterStatus barter_session_open_order(const BarterSession *session,
+                                       const BarterOrderRequestOpen *request,
+                                       BarterSessionReply **out_reply);
+
+/*
+ Sends the cancel request `*request` to MockExchange, waits for the answer
+ and writes it, a `BarterOrderResponseCancel`, in a new reply at
+ `*out_reply`. Fails like `barter_session_open_order`.
+
+ # Safety
+ As `barter_session_open_order`.
+ */
+BarterStatus barter_session_cancel_order(const BarterSession *session,
+                                         const BarterOrderRequestCancel *request,
+                                         BarterSessionReply **out_reply);
+
+/*
+ Frees the reply `*reply` points to and sets `*reply` to NULL; NULL or a
+ pointer to NULL does nothing.
+
+ # Safety
+ `*reply` must be NULL or a reply from this library not yet freed.
+ */
+BarterStatus barter_session_reply_free(BarterSessionReply **reply);
+
+/*
+ Stops the session: the runtime with MockExchange and the driver stops and
+ its thread is joined (within 5 seconds), requests in flight fail, and the
+ event queue is closed (its events stay drainable). Closing twice is
+ harmless; other calls then fail with "the session is closed".
+
+ # Safety
+ `session` must be NULL or a live handle.
+ */
+BarterStatus barter_session_close(const BarterSession *session);
+
+/*
+ Closes the session if it is open, frees it and sets `*session` to NULL;
+ NULL or a pointer to NULL does nothing. No other call on this handle may
+ be running or start.
+
+ # Safety
+ `*session` must be NULL or a handle from `barter_session_new` not yet
+ freed.
+ */
+BarterStatus barter_session_free(BarterSession **session);
+
+/*
+ Creates a sink holding at most `capacity` (at least 1) events, with the
+ full-queue `policy` (a `BarterSinkFullPolicy`), at `*out_sink`.
+
+ # Safety
+ `out_sink` must be NULL or valid for writes.
+ */
+BarterStatus barter_event_sink_new(size_t capacity, uint32_t policy, BarterEventSink **out_sink);
+
+/*
+ Waits up to `timeout_ms` milliseconds for an event, then moves up to
+ `max_events` (at least 1) queued events, oldest first, into a new batch at
+ `*out_batch`. The batch is empty when the wait timed out, and when the
+ sink is closed and empty (then `flags` has `BARTER_EVENT_BATCH_FINISHED`).
+ Closing the sink wakes a waiting drain at once. Any number of threads may
+ drain one sink; each event goes to exactly one drain.
+
+ # Safety
+ `sink` must be NULL or a live handle; `out_batch` NULL or valid for writes.
+ */
+BarterStatus barter_event_sink_drain(const BarterEventSink *sink,
+                                     size_t max_events,
+                                     uint32_t timeout_ms,
+                                     BarterEventBatch **out_batch);
+
+/*
+ Frees the batch `*batch` points to and sets `*batch` to NULL. Passing
+ NULL, or a pointer to NULL, does nothing.
+
+ # Safety
+ `*batch` must be NULL or a batch from `barter_event_sink_drain` not yet
+ freed.
+ */
+BarterStatus barter_event_batch_free(BarterEventBatch **batch);
+
+/*
+ Writes the sink's counters to `*out`.
+
+ # Safety
+ `sink` must be NULL or a live handle; `out` NULL or valid for writes.
+ */
+BarterStatus barter_event_sink_stats(const BarterEventSink *sink, BarterSinkStats *out);
+
+/*
+ Closes the sink: later pushes fail (counted in `rejected`), producers
+ waiting for room give up, and a waiting drain returns. Queued events stay
+ drainable. Closing twice is harmless.
+
+ # Safety
+ `sink` must be NULL or a live handle.
+ */
+BarterStatus barter_event_sink_close(const BarterEventSink *sink);
+
+/*
+ Drops every queued event unread, counting them in `discarded`, and writes
+ how many there were to `*out_discarded` (which may be NULL).
+
+ # Safety
+ `sink` must be NULL or a live handle; `out_discarded` NULL or valid for
+ writes.
+ */
+BarterStatus barter_event_sink_discard(const BarterEventSink *sink, uint64_t *out_discarded);
+
+/*
+ Releases the handle `*sink` points to and sets `*sink` to NULL; NULL or a
+ pointer to NULL does nothing. The handle is the consumer's end: freeing it
+ closes the sink and discards what is still queued (counted, see
+ `BarterSinkStats`). Rust producers may keep the queue itself alive; their
+ pushes fail from then on. No other call on this handle may be running or
+ start: close the sink first to wake a blocked drain, and wait for it.
+
+ # Safety
+ `*sink` must be NULL or a handle from this library not yet freed.
+ */
+BarterStatus barter_event_sink_free(BarterEventSink **sink);
+
+/*
+ TEST AND BENCHMARK HOOK. Starts a Rust thread that pushes `count` order
+ events (`test_order_event(producer, 0..count, keys)`) into `sink` with the
+ sink's full-queue policy, then writes a handle to join it at
+ `*out_producer`. It stops early if the sink is closed.
+
+ # Safety
+ `sink` must be NULL or a live handle; `out_producer` NULL or valid for
+ writes.
+ */
+BarterStatus barter_test_producer_start(const BarterEventSink *sink,
+                                        uint32_t producer,
+                                        uint64_t count,
+                                        uint32_t keys,
+                                        BarterTestProducer **out_producer);
+
+/*
+ TEST AND BENCHMARK HOOK. Waits for the producer thread `*producer` to
+ finish, writes its report to `*out_report`, frees the handle and sets
+ `*producer` to NULL. Close the sink or drain it, or this waits for room.
+
+ # Safety
+ `*producer` must be a handle from `barter_test_producer_start` not yet
+ joined; `out_report` NULL or valid for writes.
+ */
+BarterStatus barter_test_producer_join(BarterTestProducer **producer,
+                                       BarterTestProducerReport *out_report);
+
+/*
+ TEST AND BENCHMARK HOOK. Writes serde's JSON lines of the events
+ `test_order_event(producer, first..first + count, keys)` to a new buffer
+ at `*out_buffer` (free it with `barter_buffer_free`): the same events a
+ test producer pushes, for comparison with a JSON decode.
+
+ # Safety
+ `out_buffer` must be NULL or valid for writes.
+ */
+BarterStatus barter_test_events_json(uint32_t producer,
+                                     uint64_t first,
+                                     uint64_t count,
+                                     uint32_t keys,
+                                     BarterBuffer **out_buffer);

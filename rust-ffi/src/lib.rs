@@ -19,4 +19,6 @@ pub mod limits;
 pub mod messages;
 pub mod order_events;
 pub mod samples;
+pub mod session;
+pub mod sink;
 pub mod status;
