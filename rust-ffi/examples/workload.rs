@@ -65,7 +65,7 @@ fn error(rng: &mut Lcg) -> OrderError {
 }
 
 fn main() -> std::io::Result<()> {
-    let mut rng = Lcg(0x5eed_ba27_e7);
+    let mut rng = Lcg(0x005e_edba_27e7);
     let out = std::io::stdout();
     let mut out = BufWriter::new(out.lock());
     // 2025-10-05T10:15:00Z, advancing a few microseconds to milliseconds per event.

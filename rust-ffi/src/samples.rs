@@ -778,15 +778,24 @@ pub struct MessageSample {
     pub round_trip_c: Box<dyn Fn() -> Result<(), String>>,
 }
 
-fn collect<T>(
+/// What a sample type needs: serde, both C conversions, and comparison.
+pub trait Sample:
+    Serialize + ToC + FromC<C = <Self as ToC>::C> + PartialEq + std::fmt::Debug + Clone + 'static
+{
+}
+
+impl<T> Sample for T where
+    T: Serialize + ToC + FromC<C = <T as ToC>::C> + PartialEq + std::fmt::Debug + Clone + 'static
+{
+}
+
+fn collect<T: Sample>(
     out: &mut Vec<MessageSample>,
     message: BarterMessage,
     message_name: &'static str,
     keys: BarterKeys,
     samples: Named<T>,
-) where
-    T: Serialize + ToC + FromC<C = <T as ToC>::C> + PartialEq + std::fmt::Debug + Clone + 'static,
-{
+) {
     for (case, value) in samples {
         let serde = serde_json::to_string(&value).expect("samples serialise");
         let round_trip_c = Box::new(move || {
@@ -813,70 +822,15 @@ fn collect<T>(
 
 fn collect_keyed<K: SampleKeys>(out: &mut Vec<MessageSample>, keys: BarterKeys)
 where
-    K::E: Serialize + ToC + FromC + PartialEq + std::fmt::Debug + 'static,
-    OrderRequestOpen<K::E, K::I>: Serialize
-        + ToC
-        + FromC<C = <OrderRequestOpen<K::E, K::I> as ToC>::C>
-        + PartialEq
-        + std::fmt::Debug
-        + Clone
-        + 'static,
-    OrderRequestCancel<K::E, K::I>: Serialize
-        + ToC
-        + FromC<C = <OrderRequestCancel<K::E, K::I> as ToC>::C>
-        + PartialEq
-        + std::fmt::Debug
-        + Clone
-        + 'static,
-    OrderResponseCancel<K::E, K::A, K::I>: Serialize
-        + ToC
-        + FromC<C = <OrderResponseCancel<K::E, K::A, K::I> as ToC>::C>
-        + PartialEq
-        + std::fmt::Debug
-        + Clone
-        + 'static,
-    Snapshot<K>: Serialize
-        + ToC
-        + FromC<C = <Snapshot<K> as ToC>::C>
-        + PartialEq
-        + std::fmt::Debug
-        + Clone
-        + 'static,
-    ResponseOpen<K>: Serialize
-        + ToC
-        + FromC<C = <ResponseOpen<K> as ToC>::C>
-        + PartialEq
-        + std::fmt::Debug
-        + Clone
-        + 'static,
-    Trade<QuoteAsset, K::I>: Serialize
-        + ToC
-        + FromC<C = <Trade<QuoteAsset, K::I> as ToC>::C>
-        + PartialEq
-        + std::fmt::Debug
-        + Clone
-        + 'static,
-    AssetBalance<K::A>: Serialize
-        + ToC
-        + FromC<C = <AssetBalance<K::A> as ToC>::C>
-        + PartialEq
-        + std::fmt::Debug
-        + Clone
-        + 'static,
-    AccountSnapshot<K::E, K::A, K::I>: Serialize
-        + ToC
-        + FromC<C = <AccountSnapshot<K::E, K::A, K::I> as ToC>::C>
-        + PartialEq
-        + std::fmt::Debug
-        + Clone
-        + 'static,
-    AccountEvent<K::E, K::A, K::I>: Serialize
-        + ToC
-        + FromC<C = <AccountEvent<K::E, K::A, K::I> as ToC>::C>
-        + PartialEq
-        + std::fmt::Debug
-        + Clone
-        + 'static,
+    OrderRequestOpen<K::E, K::I>: Sample,
+    OrderRequestCancel<K::E, K::I>: Sample,
+    OrderResponseCancel<K::E, K::A, K::I>: Sample,
+    Snapshot<K>: Sample,
+    ResponseOpen<K>: Sample,
+    Trade<QuoteAsset, K::I>: Sample,
+    AssetBalance<K::A>: Sample,
+    AccountSnapshot<K::E, K::A, K::I>: Sample,
+    AccountEvent<K::E, K::A, K::I>: Sample,
 {
     use BarterMessage as M;
     collect(
