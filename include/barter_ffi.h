@@ -43,14 +43,6 @@
 #define BARTER_MAX_EVENTS_PER_CALL 16777216
 
 /*
- How deeply JSON arrays and objects may nest in an input, counting the
- outermost value: serde_json's recursion limit. Deeper input fails with
- `BARTER_STATUS_INVALID_JSON` ("recursion limit exceeded"). Fixed; every
- barter value nests far less deeply.
- */
-#define BARTER_MAX_NESTING_DEPTH 128
-
-/*
  Default of `BarterSessionOptions.queue_capacity`.
  */
 #define BARTER_SESSION_DEFAULT_QUEUE_CAPACITY 65536

@@ -3,9 +3,14 @@
 //!
 //! The three size limits are process-wide settings, read with
 //! `barter_limits_get` and changed with `barter_limits_set`; the `BARTER_MAX_*`
-//! constants are their defaults. Nesting is bounded by serde_json's fixed
-//! recursion limit (`BARTER_MAX_NESTING_DEPTH`), which guards the stack and is
-//! not configurable.
+//! constants are their defaults.
+//!
+//! Nesting needs no limit of its own: every barter type has a fixed shape, so
+//! the parser descends only as deep as that shape and fails at the first
+//! value that does not fit it; unknown fields are skipped by serde_json
+//! without recursion, at any depth. serde_json's recursion limit (128) stays
+//! as a backstop. Deeply nested input therefore costs no stack, and memory
+//! and time only in proportion to its size.
 
 use crate::status::{ffi_call, out_param, BarterStatus, FfiError};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -22,12 +27,6 @@ pub const BARTER_MAX_STRING_BYTES: usize = 1_048_576;
 /// Default of `BarterLimits.max_events_per_call`: the largest number of
 /// items one encode call accepts.
 pub const BARTER_MAX_EVENTS_PER_CALL: usize = 16_777_216;
-
-/// How deeply JSON arrays and objects may nest in an input, counting the
-/// outermost value: serde_json's recursion limit. Deeper input fails with
-/// `BARTER_STATUS_INVALID_JSON` ("recursion limit exceeded"). Fixed; every
-/// barter value nests far less deeply.
-pub const BARTER_MAX_NESTING_DEPTH: usize = 128;
 
 /// The process-wide size limits (see `barter_limits_get`/`barter_limits_set`).
 /// Every field is at least 1 and at most `PTRDIFF_MAX`.
