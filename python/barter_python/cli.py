@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
+from ._demo import demo
 from .errors import BarterError
 from .execution import (
     AccountEvent,
@@ -189,7 +190,46 @@ def main(argv: list[str] | None = None) -> int:
         default="auto",
         help="index keys or exchange names (default: detected from the input)",
     )
+    demo_cmd = commands.add_parser(
+        "demo",
+        help="paper-trade a short order script on barter's MockExchange, live",
+        description="Starts a paper-trading session on barter's MockExchange inside the library "
+        "(the configuration shipped in the package: no network, no files), sends an order script "
+        "and prints the account events the exchange raises as a live table.",
+    )
+    demo_cmd.add_argument(
+        "--json", action="store_true", help="print the events as serde JSON lines instead"
+    )
+    demo_cmd.add_argument(
+        "--orders",
+        metavar="FILE",
+        help='replay your own order script: JSON lines of {"open": <OrderRequestOpen>} or '
+        '{"cancel": <OrderRequestCancel>} in serde JSON with unindexed keys (- for stdin)',
+    )
+    demo_cmd.add_argument(
+        "--config",
+        metavar="FILE",
+        help="a barter SystemConfig JSON file with one Mock execution (default: the shipped one)",
+    )
+    demo_cmd.add_argument(
+        "--pace",
+        type=float,
+        metavar="SECONDS",
+        help="pause before each order (default: 0.2 on a terminal, else 0)",
+    )
+    demo_cmd.add_argument(
+        "--plain", action="store_true", help="plain text lines instead of the rich table"
+    )
     args = parser.parse_args(argv)
+
+    if args.command == "demo":
+        return demo(
+            args.orders,
+            args.json,
+            args.config,
+            args.pace,
+            table=False if args.plain else None,
+        )
 
     try:
         if args.file == "-":

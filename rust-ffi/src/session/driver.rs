@@ -96,7 +96,13 @@ fn borrowed<S: Clone>(
 }
 
 impl Driver {
-    pub async fn run(self, mut commands: mpsc::UnboundedReceiver<Command>) {
+    /// Runs until `commands` closes. `ready` is signalled once the account
+    /// snapshot is in the sink (or could not be had).
+    pub async fn run(
+        self,
+        mut commands: mpsc::UnboundedReceiver<Command>,
+        ready: std::sync::mpsc::SyncSender<()>,
+    ) {
         let mut stream = self.client.account_stream(&[], &[]).await.ok();
         // Fails only when MockExchange is gone or silent: nothing to forward.
         if let Ok(Ok(snapshot)) =
@@ -107,6 +113,7 @@ impl Driver {
                 kind: AccountEventKind::Snapshot(snapshot),
             });
         }
+        let _ = ready.send(());
         loop {
             tokio::select! {
                 biased;

@@ -153,8 +153,11 @@ impl BarterSession {
             sink: Arc::clone(&sink),
             request_timeout,
         };
+        let (ready_tx, ready) = std_mpsc::sync_channel(1);
         runtime.spawn(mock.run());
-        runtime.spawn(driver.run(command_rx));
+        runtime.spawn(driver.run(command_rx, ready_tx));
+        // The account snapshot is the first event, before any request's.
+        let _ = ready.recv_timeout(request_timeout + REPLY_GRACE);
         Ok(BarterSession {
             running: Mutex::new(Some(Running { runtime, commands })),
             sink,
