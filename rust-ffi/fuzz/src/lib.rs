@@ -1,0 +1,359 @@
+//! What the fuzz targets share: calls into the C ABI exactly as a C caller
+//! makes them, and the oracle every result must satisfy.
+//!
+//! Besides "no crash, no leak, no sanitizer report" (libFuzzer and
+//! AddressSanitizer check those), every call must:
+//! - never return `BARTER_STATUS_PANIC` (libfuzzer-sys aborts on a panic
+//!   anyway, even one the library would catch);
+//! - on failure, leave the out-pointer NULL and a UTF-8 `barter_last_error`;
+//! - on a successful decode, hand out views that point into the batch, and a
+//!   batch that encodes, decodes again and encodes to the same bytes;
+//! - on a successful encode, produce bytes that decode again and encode to
+//!   the same bytes.
+
+pub mod structs;
+
+use barter_ffi::abi::barter_last_error;
+use barter_ffi::batch::{BarterLineError, BARTER_DECODE_COLLECT_ERRORS};
+use barter_ffi::buffer::{barter_buffer_free, BarterBuffer};
+use barter_ffi::ctypes::key::BarterKey;
+use barter_ffi::ctypes::order_event::BarterOrderEvent;
+use barter_ffi::ctypes::strings::BarterStr;
+use barter_ffi::messages::{barter_batch_free, barter_decode, barter_encode, BarterBatch};
+use barter_ffi::order_events::{
+    barter_order_event_batch_free, barter_order_events_decode, barter_order_events_encode,
+    BarterOrderEventBatch,
+};
+use barter_ffi::status::BarterStatus;
+use std::ffi::c_void;
+use std::ptr::{null, NonNull};
+
+pub const ONE: u32 = 1;
+pub const ARRAY: u32 = 2;
+pub const LINES: u32 = 3;
+pub const COLLECT: u32 = BARTER_DECODE_COLLECT_ERRORS;
+
+/// A non-NULL pointer the library must overwrite (never read through).
+fn garbage<T>() -> *mut T {
+    NonNull::dangling().as_ptr()
+}
+
+/// Reads a view handed out by the library (AddressSanitizer checks the read).
+///
+/// # Safety
+/// `view` must be valid for reads of its length.
+pub unsafe fn bytes_of<'a>(view: BarterStr) -> &'a [u8] {
+    if view.len == 0 {
+        return &[];
+    }
+    assert!(!view.ptr.is_null(), "a view with a length has no pointer");
+    unsafe { std::slice::from_raw_parts(view.ptr, view.len) }
+}
+
+/// `barter_last_error` of this thread, checked to be UTF-8 and not empty.
+pub fn last_error() -> String {
+    let mut view = BarterStr {
+        ptr: null(),
+        len: 0,
+    };
+    assert_eq!(unsafe { barter_last_error(&mut view) }, BarterStatus::Ok);
+    let text = std::str::from_utf8(unsafe { bytes_of(view) })
+        .expect("barter_last_error is UTF-8")
+        .to_owned();
+    assert!(!text.is_empty(), "a failed call left no message");
+    text
+}
+
+/// Checks a failed call: a real status, not a panic, and a message.
+#[track_caller]
+fn check_failure(status: BarterStatus, what: &str) {
+    let message = last_error();
+    assert_ne!(status, BarterStatus::Panic, "{what} panicked: {message}");
+}
+
+/// Asserts that `view` lies inside `strings` (the batch's own buffer).
+fn assert_within(strings: BarterStr, view: BarterStr, field: &str) {
+    if view.len == 0 {
+        return;
+    }
+    let start = strings.ptr as usize;
+    let (at, end) = (view.ptr as usize, view.ptr as usize + view.len);
+    assert!(
+        at >= start && end <= start + strings.len,
+        "{field} points outside the batch's strings"
+    );
+}
+
+fn check_key_within(strings: BarterStr, key: &BarterKey, field: &str) {
+    assert_within(strings, key.name, field);
+}
+
+/// Checks the line errors of a batch: in order, each with a real status and
+/// a UTF-8 message.
+///
+/// # Safety
+/// `errors` must be valid for `len` line errors.
+unsafe fn check_line_errors(errors: *const BarterLineError, len: usize, input: &[u8]) {
+    if len == 0 {
+        return;
+    }
+    let lines = 1 + input.iter().filter(|&&b| b == b'\n').count();
+    let errors = unsafe { std::slice::from_raw_parts(errors, len) };
+    let mut previous = 0;
+    for error in errors {
+        assert!(
+            error.line > previous && error.line <= lines,
+            "bad line number"
+        );
+        previous = error.line;
+        assert!(
+            (1..=6).contains(&error.status),
+            "line error with status {}",
+            error.status
+        );
+        std::str::from_utf8(unsafe { bytes_of(error.message) }).expect("UTF-8 line error");
+    }
+}
+
+/// An owned buffer from an encode call, freed on drop.
+struct Buffer(*mut BarterBuffer);
+
+impl Buffer {
+    fn bytes(&self) -> &[u8] {
+        let view = unsafe { &*self.0 };
+        unsafe {
+            bytes_of(BarterStr {
+                ptr: view.data,
+                len: view.len,
+            })
+        }
+    }
+}
+
+impl Drop for Buffer {
+    fn drop(&mut self) {
+        assert_eq!(unsafe { barter_buffer_free(&mut self.0) }, BarterStatus::Ok);
+        assert!(self.0.is_null());
+    }
+}
+
+/// An encode call; `None` when it failed (checked as a failure).
+fn encoded(status: BarterStatus, out: *mut BarterBuffer, what: &str) -> Option<Buffer> {
+    if status == BarterStatus::Ok {
+        assert!(!out.is_null(), "{what} succeeded without a buffer");
+        Some(Buffer(out))
+    } else {
+        assert!(out.is_null(), "{what} failed but left its out-pointer set");
+        check_failure(status, what);
+        None
+    }
+}
+
+// --- barter_order_events_decode / _encode -------------------------------------------
+
+/// Decodes `input` as order events, checks the batch, and returns the
+/// re-encoded bytes (or `None` when the input was rejected).
+pub fn order_events_decode(input: &[u8], format: u32, flags: u32) -> Option<Vec<u8>> {
+    let mut batch: *mut BarterOrderEventBatch = garbage();
+    let status = unsafe {
+        barter_order_events_decode(input.as_ptr(), input.len(), format, flags, &mut batch)
+    };
+    if status != BarterStatus::Ok {
+        assert!(
+            batch.is_null(),
+            "decode failed but left its out-pointer set"
+        );
+        check_failure(status, "barter_order_events_decode");
+        return None;
+    }
+    assert!(!batch.is_null());
+    let view = unsafe { &*batch };
+    let events: &[BarterOrderEvent] = match view.len {
+        0 => &[],
+        len => unsafe { std::slice::from_raw_parts(view.events, len) },
+    };
+    if format == ONE {
+        assert_eq!(
+            events.len(),
+            1,
+            "format ONE decoded {} events",
+            events.len()
+        );
+    }
+    if flags & COLLECT == 0 {
+        assert_eq!(
+            view.errors_len, 0,
+            "errors without BARTER_DECODE_COLLECT_ERRORS"
+        );
+    }
+    unsafe { check_line_errors(view.errors, view.errors_len, input) };
+    for event in events {
+        let strings = view.strings;
+        check_key_within(strings, &event.key.exchange, "key.exchange");
+        check_key_within(strings, &event.key.instrument, "key.instrument");
+        assert_within(strings, event.key.strategy, "key.strategy");
+        assert_within(strings, event.key.cid, "key.cid");
+        assert_within(strings, event.state.id, "state.id");
+        check_key_within(strings, &event.state.error.key, "state.error.key");
+        assert_within(strings, event.state.error.message, "state.error.message");
+    }
+    let bytes = order_events_encode(events, format)
+        .unwrap_or_else(|| panic!("a decoded batch does not encode: {}", last_error()));
+    let mut batch_copy = batch;
+    assert_eq!(
+        unsafe { barter_order_event_batch_free(&mut batch_copy) },
+        BarterStatus::Ok
+    );
+    assert!(batch_copy.is_null());
+    // A second free through the same (now NULL) pointer is a no-op.
+    assert_eq!(
+        unsafe { barter_order_event_batch_free(&mut batch_copy) },
+        BarterStatus::Ok
+    );
+    Some(bytes)
+}
+
+/// Encodes C order events; the bytes, or `None` when they were rejected.
+pub fn order_events_encode(events: &[BarterOrderEvent], format: u32) -> Option<Vec<u8>> {
+    let mut out: *mut BarterBuffer = garbage();
+    let status =
+        unsafe { barter_order_events_encode(events.as_ptr(), events.len(), format, &mut out) };
+    encoded(status, out, "barter_order_events_encode").map(|b| b.bytes().to_vec())
+}
+
+/// The round trip every accepted input must survive: the batch re-encodes,
+/// that output decodes, and re-encodes to the same bytes.
+pub fn check_order_events_decode(input: &[u8], format: u32, flags: u32) {
+    let Some(first) = order_events_decode(input, format, flags) else {
+        return;
+    };
+    let second = order_events_decode(&first, format, 0).unwrap_or_else(|| {
+        panic!(
+            "serde output does not decode: {}\n{}",
+            last_error(),
+            String::from_utf8_lossy(&first)
+        )
+    });
+    assert_eq!(first, second, "encode is not stable over a round trip");
+}
+
+/// Checks an encode of C order events: when accepted, the output decodes
+/// and re-encodes to itself.
+pub fn check_order_events_encode(events: &[BarterOrderEvent], format: u32) {
+    let Some(bytes) = order_events_encode(events, format) else {
+        return;
+    };
+    let again = order_events_decode(&bytes, format, 0).unwrap_or_else(|| {
+        panic!(
+            "encoded events do not decode: {}\n{}",
+            last_error(),
+            String::from_utf8_lossy(&bytes)
+        )
+    });
+    assert_eq!(bytes, again, "encode is not stable over a round trip");
+}
+
+// --- barter_decode / barter_encode ----------------------------------------------------
+
+/// Decodes `input` as `message`/`keys`, checks the batch, and returns the
+/// re-encoded bytes (or `None` when the input was rejected).
+pub fn messages_decode(
+    message: u32,
+    keys: u32,
+    input: &[u8],
+    format: u32,
+    flags: u32,
+) -> Option<Vec<u8>> {
+    let mut batch: *mut BarterBatch = garbage();
+    let status = unsafe {
+        barter_decode(
+            message,
+            keys,
+            input.as_ptr(),
+            input.len(),
+            format,
+            flags,
+            &mut batch,
+        )
+    };
+    if status != BarterStatus::Ok {
+        assert!(
+            batch.is_null(),
+            "decode failed but left its out-pointer set"
+        );
+        check_failure(status, "barter_decode");
+        return None;
+    }
+    let view = unsafe { &*batch };
+    assert_eq!((view.message, view.keys), (message, keys));
+    if format == ONE {
+        assert_eq!(view.len, 1);
+    }
+    unsafe { check_line_errors(view.errors, view.errors_len, input) };
+    // SAFETY: the batch's items are valid structs of `message`.
+    let bytes = unsafe { messages_encode(message, keys, view.items, view.len, format) }
+        .unwrap_or_else(|| panic!("a decoded batch does not encode: {}", last_error()));
+    assert_eq!(unsafe { barter_batch_free(&mut batch) }, BarterStatus::Ok);
+    assert!(batch.is_null());
+    assert_eq!(unsafe { barter_batch_free(&mut batch) }, BarterStatus::Ok);
+    Some(bytes)
+}
+
+/// Encodes `len` C structs of `message`; the bytes, or `None` when rejected.
+///
+/// # Safety
+/// `items` must be NULL or valid for reads of `len` structs of the type
+/// `message` names, with valid views and arrays.
+pub unsafe fn messages_encode(
+    message: u32,
+    keys: u32,
+    items: *const c_void,
+    len: usize,
+    format: u32,
+) -> Option<Vec<u8>> {
+    let mut out: *mut BarterBuffer = garbage();
+    let status = unsafe { barter_encode(message, keys, items, len, format, &mut out) };
+    encoded(status, out, "barter_encode").map(|b| b.bytes().to_vec())
+}
+
+/// The round trip every accepted input must survive (see
+/// `check_order_events_decode`).
+pub fn check_messages_decode(message: u32, keys: u32, input: &[u8], format: u32, flags: u32) {
+    let Some(first) = messages_decode(message, keys, input, format, flags) else {
+        return;
+    };
+    let second = messages_decode(message, keys, &first, format, 0).unwrap_or_else(|| {
+        panic!(
+            "serde output does not decode: {}\n{}",
+            last_error(),
+            String::from_utf8_lossy(&first)
+        )
+    });
+    assert_eq!(first, second, "encode is not stable over a round trip");
+}
+
+/// Checks an encode of C structs: when accepted, the output decodes and
+/// re-encodes to itself.
+///
+/// # Safety
+/// As for `messages_encode`.
+pub unsafe fn check_messages_encode(
+    message: u32,
+    keys: u32,
+    items: *const c_void,
+    len: usize,
+    format: u32,
+) {
+    // SAFETY: per this function's contract.
+    let Some(bytes) = (unsafe { messages_encode(message, keys, items, len, format) }) else {
+        return;
+    };
+    let again = messages_decode(message, keys, &bytes, format, 0).unwrap_or_else(|| {
+        panic!(
+            "encoded items do not decode: {}\n{}",
+            last_error(),
+            String::from_utf8_lossy(&bytes)
+        )
+    });
+    assert_eq!(bytes, again, "encode is not stable over a round trip");
+}

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Fuzzes the C ABI with cargo-fuzz (libFuzzer + AddressSanitizer): every
+# exported function that parses input, and structure-aware encodes of the C
+# input structs. Each target runs for a bounded time and the script fails on
+# any crash, sanitizer report (memory error or leak), timeout or OOM.
+#
+# usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
+#   SECONDS_PER_TARGET defaults to $BARTER_FUZZ_SECONDS, else 60.
+#   TARGETs default to all of rust-ffi/fuzz/fuzz_targets.
+#
+# A long local run of one target (Ctrl-C to stop; the corpus grows in
+# rust-ffi/fuzz/corpus/TARGET and is reused by later runs):
+#   scripts/fuzz.sh 28800 decode_lines
+#
+# Installs cargo-fuzz (pinned) into .tools/ from crates.io. Needs a nightly
+# toolchain for the sanitizer flags; without one it uses the stable toolchain
+# with RUSTC_BOOTSTRAP=1. The seed corpus is made from the serde fixtures in
+# tests/fixtures. The last line is "N passed, M failed".
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+CARGO_FUZZ_VERSION="0.13.2"
+SECONDS_PER_TARGET="${1:-${BARTER_FUZZ_SECONDS:-60}}"
+shift || true
+FUZZ_DIR="$ROOT/rust-ffi/fuzz"
+export PATH="$ROOT/.tools/bin:$PATH"
+
+step() { printf '\n==> %s\n' "$*"; }
+abort() {
+    echo "fuzz.sh: $*" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+}
+
+[[ "$SECONDS_PER_TARGET" =~ ^[1-9][0-9]*$ ]] || abort "SECONDS_PER_TARGET must be a positive integer"
+
+if [ "$(cargo-fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
+    step "installing cargo-fuzz $CARGO_FUZZ_VERSION into .tools"
+    cargo install --quiet --locked cargo-fuzz --version "=$CARGO_FUZZ_VERSION" --root "$ROOT/.tools" ||
+        abort "could not install cargo-fuzz"
+fi
+
+if rustup run nightly rustc --version >/dev/null 2>&1; then
+    TOOLCHAIN=nightly
+else
+    echo "fuzz.sh: no nightly toolchain; using stable with RUSTC_BOOTSTRAP=1" >&2
+    TOOLCHAIN=stable
+    export RUSTC_BOOTSTRAP=1
+fi
+
+if [ "$#" -gt 0 ]; then
+    TARGETS=("$@")
+else
+    TARGETS=()
+    for f in "$FUZZ_DIR"/fuzz_targets/*.rs; do
+        TARGETS+=("$(basename "$f" .rs)")
+    done
+fi
+
+step "seed corpus from tests/fixtures"
+python3 - "$ROOT/tests/fixtures" "$FUZZ_DIR/corpus" <<'EOF'
+import json, sys
+from pathlib import Path
+
+fixtures, corpus = Path(sys.argv[1]), Path(sys.argv[2])
+events = [json.loads(l)["serde"] for l in (fixtures / "order_events.jsonl").open(encoding="utf-8")]
+messages = [json.loads(l) for l in (fixtures / "messages.jsonl").open(encoding="utf-8")]
+# BarterMessage values (1..=10) and BarterKeys (1, 2), as decode_messages reads them.
+ids = ["order_event", "order_request_open", "order_request_cancel", "order_response_cancel",
+       "order_snapshot", "order_response_open", "trade", "asset_balance", "account_snapshot",
+       "account_event"]
+keys = {"indexed": 0, "unindexed": 1}
+
+def write(target, seeds):
+    folder = corpus / target
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, seed in enumerate(seeds):
+        (folder / f"seed-{i:03}").write_bytes(seed if isinstance(seed, bytes) else seed.encode())
+
+lines = "".join(e + "\n" for e in events)
+bad = events[0].replace('"state"', '"stat"')
+write("decode_one", events)
+write("decode_array", ["[" + ",".join(events) + "]"] + ["[" + e + "]" for e in events])
+write("decode_lines", [lines, events[1] + "\r\n\n" + events[2]] + events)
+write("decode_lines_collect", [lines, "\n".join([events[0], bad, "{", events[3]])] + events)
+seeds = []
+groups = {}
+for m in messages:
+    head = bytes([ids.index(m["message"]), keys[m["keys"]]])
+    seeds.append(head + b"\x00" + m["serde"].encode())
+    groups.setdefault(head, []).append(m["serde"])
+for head, items in groups.items():
+    seeds.append(head + b"\x01" + ("[" + ",".join(items) + "]").encode())
+    seeds.append(head + b"\x02" + "".join(i + "\n" for i in items).encode())
+    seeds.append(head + b"\x03" + "\n".join(items + ["{}"]).encode())
+write("decode_messages", seeds)
+for target in ("encode_order_events", "encode_messages"):
+    (corpus / target).mkdir(parents=True, exist_ok=True)
+EOF
+
+step "building the fuzz targets (cargo +$TOOLCHAIN fuzz build, AddressSanitizer)"
+(cd "$ROOT/rust-ffi" && cargo "+$TOOLCHAIN" fuzz build) || abort "the fuzz targets do not build"
+
+passed=0
+failed=0
+summary=()
+logs="$FUZZ_DIR/logs"
+mkdir -p "$logs"
+for target in "${TARGETS[@]}"; do
+    step "fuzzing $target for ${SECONDS_PER_TARGET}s"
+    log="$logs/$target.log"
+    status=0
+    # -timeout: one input running over 10 s is a finding; -rss_limit_mb: so
+    # is a process over 2 GiB. LeakSanitizer runs after inputs that leak.
+    (cd "$ROOT/rust-ffi" && cargo "+$TOOLCHAIN" fuzz run "$target" "$FUZZ_DIR/corpus/$target" -- \
+        -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 \
+        -detect_leaks=1 -print_final_stats=1) >"$log" 2>&1 || status=$?
+    runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"
+    corpus_size="$(find "$FUZZ_DIR/corpus/$target" -type f | wc -l)"
+    if [ "$status" -eq 0 ] && ! grep -qE '^==[0-9]+==ERROR|^SUMMARY: .*Sanitizer|deadly signal|panicked at' "$log"; then
+        passed=$((passed + 1))
+        summary+=("PASS $target: ${runs:-?} executions in ${SECONDS_PER_TARGET}s, corpus $corpus_size inputs")
+    else
+        failed=$((failed + 1))
+        summary+=("FAIL $target (exit $status): ${runs:-?} executions; log $log")
+        grep -E 'ERROR|SUMMARY|panicked|Test unit written|Reproduce|artifact' "$log" | head -20 >&2 || true
+        tail -40 "$log" >&2
+        echo "reproduce: (cd rust-ffi && cargo +$TOOLCHAIN fuzz run $target fuzz/artifacts/$target/<file>)" >&2
+    fi
+    echo "${summary[-1]}"
+done
+
+step "fuzz summary"
+printf '%s\n' "${summary[@]}"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
