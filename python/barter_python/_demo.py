@@ -280,6 +280,7 @@ def _rich(session: Session, requests: Sequence[Request], pace: float) -> None:
         run_script(session, requests, on_event, on_response, pace)
         progress.update(task, description="done")
     stats = session.stats()
+    console.print()
     console.print(
         f"[dim]{stats.drained} events drained, {stats.pending} pending, "
         f"{stats.rejected} rejected[/]"
