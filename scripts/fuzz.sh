@@ -98,6 +98,11 @@ for head, items in groups.items():
 write("decode_messages", seeds)
 for target in ("encode_order_events", "encode_messages"):
     (corpus / target).mkdir(parents=True, exist_ok=True)
+# The session configuration of rust-ffi's own tests, when it is there.
+import re
+config = Path(sys.argv[1]).parent.parent / "rust-ffi" / "src" / "session" / "config.rs"
+found = re.search(r'const CONFIG: &str = r#"(.*?)"#;', config.read_text(), re.S) if config.exists() else None
+write("session_config", [found.group(1)] if found else [])
 EOF
 
 step "building the fuzz targets (cargo +$TOOLCHAIN fuzz build, AddressSanitizer)"
