@@ -379,3 +379,23 @@ def test_sessions_are_independent() -> None:
         assert two.open_order(market("a", Side.BUY, "1", "1")).state.value.id == "0"
         assert one.open_order(market("b", Side.BUY, "1", "1")).state.value.id == "1"
         assert {e.keys for e in one.drain()} == {Keys.UNINDEXED}
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="reads RSS from /proc")
+def test_session_lifecycles_do_not_leak() -> None:
+    def rss_kib() -> int:
+        return int(Path("/proc/self/statm").read_text().split()[1]) * 4096 // 1024
+
+    def lifecycle() -> None:
+        with Session(CONFIG._replace(latency_ms=0)) as session:
+            session.open_order(market("a", Side.BUY, "1", "1"))
+            session.cancel_order(cancel("a"))
+            session.drain(2)  # the rest is discarded on close
+
+    for _ in range(20):
+        lifecycle()
+    before = rss_kib()
+    for _ in range(100):
+        lifecycle()
+    # Runtimes, threads, queues, batches and replies are all released.
+    assert rss_kib() - before < 2048
