@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from barter_python import BarterLimitError, BarterPanicError, BarterValueError, execution
 from barter_python._native import check, ffi, lib
@@ -18,75 +19,104 @@ from barter_python.execution import Keys, OrderEvent
 from barter_python.limits import temporary_limits
 
 
-def main() -> None:
-    fixtures = Path(sys.argv[1])
-    target = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
-    with (fixtures / "order_events.jsonl").open(encoding="utf-8") as rows:
-        serde = [json.loads(row)["serde"].encode() for row in rows]
-    lines = b"".join(s + b"\n" for s in serde)
-    array = b"[" + b",".join(serde) + b"]"
-    with_bad = lines + b'{"key":1}\n' + lines.replace(b'"Inactive"', b'"Inactiv"', 1)
-    bad = serde[0].replace(b'"Active"', b'"Activ"')
-    groups: dict[tuple[str, str], list[bytes]] = {}
-    with (fixtures / "messages.jsonl").open(encoding="utf-8") as rows:
-        for row in map(json.loads, rows):
-            groups.setdefault((row["message"], row["keys"]), []).append(row["serde"].encode())
-    messages = []
-    for (name, keys), items in groups.items():
-        cls = getattr(execution, "".join(part.title() for part in name.split("_")))
-        key_form = Keys.INDEXED if keys == "indexed" else Keys.UNINDEXED
-        messages.append((cls, key_form, b"".join(i + b"\n" for i in items)))
+class Inputs:
+    """The fixture events as JSON lines, an array, with bad lines, and every
+    message type's samples grouped by class and key form."""
 
-    decoded = encoded = errors = rounds = 0
+    def __init__(self, fixtures: Path) -> None:
+        with (fixtures / "order_events.jsonl").open(encoding="utf-8") as rows:
+            serde = [json.loads(row)["serde"].encode() for row in rows]
+        self.lines = b"".join(s + b"\n" for s in serde)
+        self.array = b"[" + b",".join(serde) + b"]"
+        self.with_bad = (
+            self.lines + b'{"key":1}\n' + self.lines.replace(b'"Inactive"', b'"Inactiv"', 1)
+        )
+        self.bad = serde[0].replace(b'"Active"', b'"Activ"')
+        groups: dict[tuple[str, str], list[bytes]] = {}
+        with (fixtures / "messages.jsonl").open(encoding="utf-8") as rows:
+            for row in map(json.loads, rows):
+                groups.setdefault((row["message"], row["keys"]), []).append(row["serde"].encode())
+        self.messages = []
+        for (name, keys), items in groups.items():
+            cls = getattr(execution, "".join(part.title() for part in name.split("_")))
+            key_form = Keys.INDEXED if keys == "indexed" else Keys.UNINDEXED
+            self.messages.append((cls, key_form, b"".join(i + b"\n" for i in items)))
+
+
+class Counts:
+    def __init__(self) -> None:
+        self.decoded = self.encoded = self.errors = self.rounds = 0
+
+
+def typed_calls(inputs: Inputs, counts: Counts) -> None:
+    """barter_decode + barter_batch_free, barter_encode + barter_buffer_free."""
+    events = OrderEvent.from_json_lines(inputs.lines)
+    assert OrderEvent.to_json_lines(events) == inputs.lines
+    assert OrderEvent.from_json_array(inputs.array) == events
+    good, line_errors = OrderEvent.decode_json_lines(inputs.with_bad)
+    assert len(line_errors) == 2
+    counts.decoded += 3 * len(events) + len(good)
+    counts.encoded += len(events)
+    for cls, keys, data in inputs.messages:
+        values = cls.from_json_lines(data, keys)
+        assert cls.to_json_lines(values) == data
+        counts.decoded += len(values)
+        counts.encoded += len(values)
+
+
+def raw_calls(inputs: Inputs, counts: Counts, obatch: Any, buffer: Any) -> None:
+    """barter_order_events_decode + barter_order_event_batch_free, its encode
+    + barter_buffer_free, and an out-of-range tag that must be refused."""
+    lines = inputs.lines
+    check(lib.barter_order_events_decode(lines, len(lines), 3, 0, obatch))
+    counts.decoded += obatch[0].len
+    check(lib.barter_order_events_encode(obatch[0].events, obatch[0].len, 3, buffer))
+    assert ffi.buffer(buffer[0].data, buffer[0].len)[:] == lines
+    check(lib.barter_buffer_free(buffer))
+    obatch[0].events[0].state.kind = 99
+    try:
+        check(lib.barter_order_events_encode(obatch[0].events, 1, 1, buffer))
+    except BarterValueError:
+        counts.errors += 1
+    check(lib.barter_order_event_batch_free(obatch))
+
+
+def error_calls(inputs: Inputs, counts: Counts) -> None:
+    """Bad JSON, a bad line without collecting, and now and then a limit and
+    a caught panic."""
+    for parse in (OrderEvent.from_json, OrderEvent.from_json_lines):
+        try:
+            parse(inputs.bad)
+        except BarterValueError:
+            counts.errors += 1
+    if counts.rounds % 10 == 0:
+        with temporary_limits(max_string_bytes=4):
+            try:
+                OrderEvent.from_json_lines(inputs.lines)
+            except BarterLimitError:
+                counts.errors += 1
+        message = b"leak check panic"
+        try:
+            check(lib.barter_debug_panic(message, len(message)))
+        except BarterPanicError:
+            counts.errors += 1
+
+
+def main() -> None:
+    inputs = Inputs(Path(sys.argv[1]))
+    target = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
+    counts = Counts()
     obatch = ffi.new("BarterOrderEventBatch **")
     buffer = ffi.new("BarterBuffer **")
-    while decoded < target:
-        rounds += 1
-        # barter_decode + barter_batch_free, barter_encode + barter_buffer_free.
-        events = OrderEvent.from_json_lines(lines)
-        assert OrderEvent.to_json_lines(events) == lines
-        assert OrderEvent.from_json_array(array) == events
-        good, line_errors = OrderEvent.decode_json_lines(with_bad)
-        assert len(line_errors) == 2
-        decoded += 3 * len(events) + len(good)
-        encoded += len(events)
-        for cls, keys, data in messages:
-            values = cls.from_json_lines(data, keys)
-            assert cls.to_json_lines(values) == data
-            decoded += len(values)
-            encoded += len(values)
-        # barter_order_events_decode + barter_order_event_batch_free, and its
-        # encode + barter_buffer_free.
-        check(lib.barter_order_events_decode(lines, len(lines), 3, 0, obatch))
-        decoded += obatch[0].len
-        check(lib.barter_order_events_encode(obatch[0].events, obatch[0].len, 3, buffer))
-        assert ffi.buffer(buffer[0].data, buffer[0].len)[:] == lines
-        check(lib.barter_buffer_free(buffer))
-        # An out-of-range tag in an input struct: refused, nothing handed out.
-        obatch[0].events[0].state.kind = 99
-        try:
-            check(lib.barter_order_events_encode(obatch[0].events, 1, 1, buffer))
-        except BarterValueError:
-            errors += 1
-        check(lib.barter_order_event_batch_free(obatch))
-        # Errors: bad JSON, bad lines without collecting, a limit, a panic.
-        for parse in (OrderEvent.from_json, OrderEvent.from_json_lines):
-            try:
-                parse(bad)
-            except BarterValueError:
-                errors += 1
-        if rounds % 10 == 0:
-            with temporary_limits(max_string_bytes=4):
-                try:
-                    OrderEvent.from_json_lines(lines)
-                except BarterLimitError:
-                    errors += 1
-            message = b"leak check panic"
-            try:
-                check(lib.barter_debug_panic(message, len(message)))
-            except BarterPanicError:
-                errors += 1
-    print(f"loop: {decoded} events decoded, {encoded} encoded, {errors} errors raised, {rounds} rounds")
+    while counts.decoded < target:
+        counts.rounds += 1
+        typed_calls(inputs, counts)
+        raw_calls(inputs, counts, obatch, buffer)
+        error_calls(inputs, counts)
+    print(
+        f"loop: {counts.decoded} events decoded, {counts.encoded} encoded, "
+        f"{counts.errors} errors raised, {counts.rounds} rounds"
+    )
 
 
 if __name__ == "__main__":
