@@ -23,6 +23,10 @@ use crate::ctypes::strings::BarterStr;
 use crate::ctypes::timestamp::BarterTimestamp;
 use crate::messages::BarterBatch;
 use crate::order_events::BarterOrderEventBatch;
+use crate::session::{BarterSessionOptions, BarterSessionReply};
+use crate::sink::{
+    BarterEventBatch, BarterSinkEntry, BarterSinkError, BarterSinkStats, BarterTestProducerReport,
+};
 use crate::status::{ffi_call, out_param, BarterStatus};
 use std::mem::{align_of, size_of};
 
@@ -59,6 +63,13 @@ pub enum BarterAbiStruct {
     InstrumentSnapshot = 24,
     AccountSnapshot = 25,
     AccountEvent = 26,
+    SinkEntry = 27,
+    SinkError = 28,
+    EventBatch = 29,
+    SinkStats = 30,
+    SessionOptions = 31,
+    SessionReply = 32,
+    TestProducerReport = 33,
 }
 
 c_tag!(BarterAbiStruct {
@@ -87,7 +98,14 @@ c_tag!(BarterAbiStruct {
     AssetBalance,
     InstrumentSnapshot,
     AccountSnapshot,
-    AccountEvent
+    AccountEvent,
+    SinkEntry,
+    SinkError,
+    EventBatch,
+    SinkStats,
+    SessionOptions,
+    SessionReply,
+    TestProducerReport
 });
 
 fn layout<T>() -> (usize, usize) {
@@ -150,6 +168,13 @@ pub unsafe extern "C" fn barter_abi_struct_layout(
             S::InstrumentSnapshot => layout::<BarterInstrumentSnapshot>(),
             S::AccountSnapshot => layout::<BarterAccountSnapshot>(),
             S::AccountEvent => layout::<BarterAccountEvent>(),
+            S::SinkEntry => layout::<BarterSinkEntry>(),
+            S::SinkError => layout::<BarterSinkError>(),
+            S::EventBatch => layout::<BarterEventBatch>(),
+            S::SinkStats => layout::<BarterSinkStats>(),
+            S::SessionOptions => layout::<BarterSessionOptions>(),
+            S::SessionReply => layout::<BarterSessionReply>(),
+            S::TestProducerReport => layout::<BarterTestProducerReport>(),
         };
         Ok(())
     })

@@ -831,8 +831,8 @@ fn layout(which: u32) -> Result<(usize, usize), Failure> {
 
 #[test]
 fn struct_layouts_match_the_rust_structs() {
-    let known: Vec<BarterAbiStruct> = (1..=26)
-        .map(|raw| BarterAbiStruct::from_raw(raw).expect("ids 1..=26 are all known"))
+    let known: Vec<BarterAbiStruct> = (1..=33)
+        .map(|raw| BarterAbiStruct::from_raw(raw).expect("ids 1..=33 are all known"))
         .collect();
     for which in known {
         let (size, align) = layout(which as u32).unwrap();
@@ -848,7 +848,7 @@ fn struct_layouts_match_the_rust_structs() {
         assert_eq!(layout(BarterAbiStruct::Timestamp as u32).unwrap(), (16, 8));
         assert_eq!(layout(BarterAbiStruct::Key as u32).unwrap(), (32, 8));
     }
-    for unknown in [0, 27, 999] {
+    for unknown in [0, 34, 999] {
         layout(unknown).unwrap_err().expect(
             BarterStatus::InvalidArgument,
             &[&format!("unknown BarterAbiStruct value {unknown}")],
