@@ -1,15 +1,36 @@
 """barter-python: barter-execution order events as typed Python objects, bridged
 through a plain C ABI (Rust ``extern "C"`` functions, a cbindgen header, cffi).
 
-The typed API lives in :mod:`barter_python.execution`.
+The typed API lives in :mod:`barter_python.execution`. The package also ships
+the shared library (:func:`library_path`) and its C header (:func:`header_path`)
+for C and ctypes users; :mod:`barter_python.ctypes_abi` declares the ABI with
+ctypes alone.
 """
 
 from __future__ import annotations
 
-from ._native import library_version
+from importlib.metadata import PackageNotFoundError, version
+
+from ._native import MODE, header_path, library_path, library_version
 from .errors import BarterError, BarterLimitError, BarterPanicError, BarterValueError, Status
 
-__version__ = "0.1.0"
+
+def native_mode() -> str:
+    """How the library was loaded: ``"api"`` (the compiled cffi extension) or
+    ``"abi"`` (cffi's ABI mode over the shipped header, the fallback)."""
+    return MODE
+
+
+def _version() -> str:
+    # One source: rust-ffi/Cargo.toml, which setup.py reads into the
+    # distribution's metadata and cargo compiles into the library.
+    try:
+        return version("barter-python")
+    except PackageNotFoundError:  # imported from a source tree, not installed
+        return library_version()
+
+
+__version__ = _version()
 
 __all__ = [
     "BarterError",
@@ -18,5 +39,8 @@ __all__ = [
     "BarterValueError",
     "Status",
     "__version__",
+    "header_path",
+    "library_path",
     "library_version",
+    "native_mode",
 ]
