@@ -3,7 +3,8 @@ at least EVENTS events (default 100,000) through every allocate/free pair
 of the C ABI that the package uses, the error paths included.
 
 usage: python loop.py FIXTURES_DIR [EVENTS]
-Prints "loop: N events decoded, M encoded, E errors raised, R rounds".
+Also runs one paper-trading session from start to close.
+Prints "loop: N events decoded, M encoded, E errors raised, R rounds, ...".
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from barter_python import BarterLimitError, BarterPanicError, BarterValueError, execution
+from barter_python._demo import DEFAULT_SCRIPT, parse_script, run_script
 from barter_python._native import check, ffi, lib
 from barter_python.execution import Keys, OrderEvent
 from barter_python.limits import temporary_limits
+from barter_python.session import Session
 
 
 class Inputs:
@@ -45,7 +48,16 @@ class Inputs:
 
 class Counts:
     def __init__(self) -> None:
-        self.decoded = self.encoded = self.errors = self.rounds = 0
+        self.decoded = self.encoded = self.errors = self.rounds = self.session_events = 0
+
+
+def session_lifecycle(counts: Counts) -> None:
+    """One paper-trading session: its Tokio runtime, MockExchange, requests,
+    drained events, close and free."""
+    events: list[Any] = []
+    with Session() as session:
+        run_script(session, parse_script(DEFAULT_SCRIPT), events.append, lambda _r, _s: None)
+    counts.session_events = len(events)
 
 
 def typed_calls(inputs: Inputs, counts: Counts) -> None:
@@ -108,6 +120,7 @@ def main() -> None:
     counts = Counts()
     obatch = ffi.new("BarterOrderEventBatch **")
     buffer = ffi.new("BarterBuffer **")
+    session_lifecycle(counts)
     while counts.decoded < target:
         counts.rounds += 1
         typed_calls(inputs, counts)
@@ -115,7 +128,8 @@ def main() -> None:
         error_calls(inputs, counts)
     print(
         f"loop: {counts.decoded} events decoded, {counts.encoded} encoded, "
-        f"{counts.errors} errors raised, {counts.rounds} rounds"
+        f"{counts.errors} errors raised, {counts.rounds} rounds, "
+        f"one session lifecycle with {counts.session_events} events"
     )
 
 
