@@ -470,12 +470,7 @@ print(lib.barter_order_events_decode(data, 1 << 40, 1, 0, ctypes.byref(out)))
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug, reported: batch.rs `decode` sizes its string arena from input_len "
-    "(Arena::with_capacity) before json.rs checks max_input_bytes, so an input_len too large "
-    "to allocate aborts the process instead of returning BARTER_STATUS_LIMIT_EXCEEDED",
-)
+# Once a crash: the arena was sized from input_len before the limit check.
 def test_an_input_length_far_beyond_the_buffer_is_refused_not_fatal() -> None:
     result = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(_HUGE_LENGTH), str(LIBRARY)],

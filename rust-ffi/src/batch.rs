@@ -7,6 +7,7 @@ use crate::ctypes::strings::BarterStr;
 use crate::ctypes::{FromC, ToC};
 use crate::json::{parse_each, serde_error, BarterJsonFormat};
 use crate::limits::check_events_len;
+use crate::limits::check_input_len;
 use crate::status::{BarterStatus, FfiError};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -82,6 +83,9 @@ pub(crate) fn decode<T>(
 where
     T: DeserializeOwned + ToC,
 {
+    // Before sizing the arena from it: a length over the limit (or one that
+    // does not match the buffer) must be refused, not allocated.
+    check_input_len(input.len())?;
     let mut decoded = Decoded {
         items: Vec::new(),
         errors: Vec::new(),
