@@ -124,6 +124,14 @@ pub(crate) unsafe fn input_slice<'a, T>(
     if ptr.is_null() {
         return Err(FfiError::null(name));
     }
+    // No object spans more than isize::MAX bytes: a longer length is a lie,
+    // and from_raw_parts with it would be undefined behaviour.
+    if len > isize::MAX as usize / std::mem::size_of::<T>().max(1) {
+        return Err(FfiError::new(
+            BarterStatus::LimitExceeded,
+            format!("`{name}` length {len} cannot fit in memory"),
+        ));
+    }
     // SAFETY: non-NULL and, per the caller, valid for `len` items.
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
 }
