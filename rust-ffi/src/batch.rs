@@ -129,7 +129,7 @@ pub(crate) unsafe fn input_slice<'a, T>(
     if len > isize::MAX as usize / std::mem::size_of::<T>().max(1) {
         return Err(FfiError::new(
             BarterStatus::LimitExceeded,
-            format!("`{name}` length {len} cannot fit in memory"),
+            format!("`{name}`: {len} items cannot fit in memory"),
         ));
     }
     // SAFETY: non-NULL and, per the caller, valid for `len` items.
