@@ -1,7 +1,7 @@
 //! `BarterBuffer`: bytes produced by Rust (serialised JSON) and freed by Rust.
 
-use crate::status::ffi_call;
 use crate::status::BarterStatus;
+use crate::status::{ffi_call, take_owned};
 
 /// Read-only view of an owned byte buffer. Free it with `barter_buffer_free`.
 #[repr(C)]
@@ -42,12 +42,9 @@ pub(crate) fn into_raw(bytes: Vec<u8>) -> *mut BarterBuffer {
 pub unsafe extern "C" fn barter_buffer_free(buffer: *mut *mut BarterBuffer) -> BarterStatus {
     ffi_call(|| {
         // SAFETY: per this function's contract.
-        if let Some(slot) = unsafe { buffer.as_mut() } {
-            let raw = std::mem::replace(slot, std::ptr::null_mut());
-            if !raw.is_null() {
-                // SAFETY: `raw` came from `into_raw` and is freed once.
-                drop(unsafe { Box::from_raw(raw.cast::<Owned>()) });
-            }
+        if let Some(raw) = unsafe { take_owned(buffer) } {
+            // SAFETY: `raw` came from `into_raw` and is freed once.
+            drop(unsafe { Box::from_raw(raw.cast::<Owned>()) });
         }
         Ok(())
     })

@@ -7,7 +7,7 @@ use crate::buffer::{self, BarterBuffer};
 use crate::ctypes::strings::BarterStr;
 use crate::ctypes::{c_tag, FromC, ToC};
 use crate::json::BarterJsonFormat;
-use crate::status::{ffi_call, out_param, BarterStatus, FfiError};
+use crate::status::{ffi_call, out_param, take_owned, BarterStatus, FfiError};
 use barter_execution::balance::AssetBalance;
 use barter_execution::error::OrderError;
 use barter_execution::order::request::{OrderResponseCancel, RequestCancel, RequestOpen};
@@ -251,12 +251,9 @@ pub unsafe extern "C" fn barter_decode(
 pub unsafe extern "C" fn barter_batch_free(batch: *mut *mut BarterBatch) -> BarterStatus {
     ffi_call(|| {
         // SAFETY: per this function's contract.
-        if let Some(slot) = unsafe { batch.as_mut() } {
-            let raw = std::mem::replace(slot, std::ptr::null_mut());
-            if !raw.is_null() {
-                // SAFETY: `raw` came from `barter_decode` and is freed once.
-                drop(unsafe { Box::from_raw(raw.cast::<Owned>()) });
-            }
+        if let Some(raw) = unsafe { take_owned(batch) } {
+            // SAFETY: `raw` came from `barter_decode` and is freed once.
+            drop(unsafe { Box::from_raw(raw.cast::<Owned>()) });
         }
         Ok(())
     })

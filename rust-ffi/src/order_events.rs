@@ -6,7 +6,7 @@ use crate::buffer::{self, BarterBuffer};
 use crate::ctypes::order_event::{BarterOrderEvent, IndexedOrderEvent};
 use crate::ctypes::strings::BarterStr;
 use crate::json::BarterJsonFormat;
-use crate::status::{ffi_call, out_param, BarterStatus};
+use crate::status::{ffi_call, out_param, take_owned, BarterStatus};
 
 /// Decoded order events. Every pointer in it, and every `BarterStr` inside
 /// the events and errors, points into memory owned by the batch: valid until
@@ -84,12 +84,9 @@ pub unsafe extern "C" fn barter_order_event_batch_free(
 ) -> BarterStatus {
     ffi_call(|| {
         // SAFETY: per this function's contract.
-        if let Some(slot) = unsafe { batch.as_mut() } {
-            let raw = std::mem::replace(slot, std::ptr::null_mut());
-            if !raw.is_null() {
-                // SAFETY: `raw` came from `barter_order_events_decode`.
-                drop(unsafe { Box::from_raw(raw.cast::<Owned>()) });
-            }
+        if let Some(raw) = unsafe { take_owned(batch) } {
+            // SAFETY: `raw` came from `barter_order_events_decode`.
+            drop(unsafe { Box::from_raw(raw.cast::<Owned>()) });
         }
         Ok(())
     })

@@ -30,7 +30,7 @@ use crate::ctypes::strings::BarterStr;
 use crate::ctypes::ToC;
 use crate::limits::current as current_limits;
 use crate::messages::{BarterKeys, BarterMessage};
-use crate::status::{ffi_call, out_param, BarterStatus, FfiError};
+use crate::status::{ffi_call, out_param, take_owned, BarterStatus, FfiError};
 use barter_execution::order::id::{ClientOrderId, OrderId, StrategyId};
 use barter_execution::order::state::{
     ActiveOrderState, Cancelled, InactiveOrderState, Open, OpenInFlight, OrderState,
@@ -729,12 +729,9 @@ pub unsafe extern "C" fn barter_event_batch_free(
 ) -> BarterStatus {
     ffi_call(|| {
         // SAFETY: per this function's contract.
-        if let Some(slot) = unsafe { batch.as_mut() } {
-            let raw = std::mem::replace(slot, std::ptr::null_mut());
-            if !raw.is_null() {
-                // SAFETY: `raw` came from `into_batch` and is freed once.
-                drop(unsafe { Box::from_raw(raw.cast::<OwnedBatch>()) });
-            }
+        if let Some(raw) = unsafe { take_owned(batch) } {
+            // SAFETY: `raw` came from `into_batch` and is freed once.
+            drop(unsafe { Box::from_raw(raw.cast::<OwnedBatch>()) });
         }
         Ok(())
     })
@@ -807,14 +804,11 @@ pub unsafe extern "C" fn barter_event_sink_discard(
 pub unsafe extern "C" fn barter_event_sink_free(sink: *mut *mut BarterEventSink) -> BarterStatus {
     ffi_call(|| {
         // SAFETY: per this function's contract.
-        if let Some(slot) = unsafe { sink.as_mut() } {
-            let raw = std::mem::replace(slot, std::ptr::null_mut());
-            if !raw.is_null() {
-                // SAFETY: `raw` came from `into_raw` and is freed once.
-                let handle = unsafe { Box::from_raw(raw) };
-                handle.sink.close();
-                handle.sink.discard();
-            }
+        if let Some(raw) = unsafe { take_owned(sink) } {
+            // SAFETY: `raw` came from `into_raw` and is freed once.
+            let handle = unsafe { Box::from_raw(raw) };
+            handle.sink.close();
+            handle.sink.discard();
         }
         Ok(())
     })

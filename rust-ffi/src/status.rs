@@ -137,6 +137,19 @@ pub(crate) unsafe fn out_param<'a, T>(ptr: *mut T, name: &str) -> Result<&'a mut
     unsafe { ptr.as_mut() }.ok_or_else(|| FfiError::null(name))
 }
 
+/// The first step of every `*_free(T **)`: takes the pointer out of `*slot`
+/// and leaves NULL there, so a second free through the same variable is a
+/// no-op. `None` when `slot` or `*slot` is NULL.
+///
+/// # Safety
+/// `slot` must be NULL or valid for reads and writes.
+pub(crate) unsafe fn take_owned<T>(slot: *mut *mut T) -> Option<*mut T> {
+    // SAFETY: per this function's contract.
+    let slot = unsafe { slot.as_mut() }?;
+    let raw = std::mem::replace(slot, std::ptr::null_mut());
+    (!raw.is_null()).then_some(raw)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
