@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import platform
+from decimal import Decimal
 
-import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from barter_python import _codec
 from barter_python.execution import Keys, OrderEvent
 from conftest import CASES, MESSAGES
-
-pytestmark = pytest.mark.skipif(
-    "BarterOrderEvent" not in _codec.FAST_DECODERS,
-    reason=f"no batch fast path on {platform.python_implementation()} (it reads fields directly)",
-)
 
 
 def decode_both(text: str, keys: Keys) -> tuple[list[OrderEvent], list[OrderEvent]]:
@@ -45,3 +41,20 @@ def test_non_ascii_strings_survive_the_latin_1_shortcut() -> None:
     fast, slow = decode_both(text, Keys.INDEXED)
     assert fast == slow
     assert fast[-1].key.strategy == 'stratégie 🚀 "quoted" \\ back'
+
+
+@given(
+    st.integers(min_value=0, max_value=(1 << 96) - 1),
+    st.integers(min_value=0, max_value=28),
+    st.booleans(),
+)
+def test_decimals_from_parts_are_exact_and_keep_scale_and_sign(
+    mantissa: int, scale: int, negative: bool
+) -> None:
+    # The text form is the definition: sign, all digits, exponent -scale.
+    expected = Decimal(f"{'-' if negative else ''}{mantissa}E-{scale}")
+    assert _codec.decimal_of(mantissa, scale, negative).as_tuple() == expected.as_tuple()
+
+
+def test_a_negative_zero_keeps_its_sign() -> None:
+    assert str(_codec.decimal_of(0, 2, True)) == "-0.00"

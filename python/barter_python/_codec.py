@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 import json
 from collections.abc import Iterator
-from decimal import Context, Decimal
+from decimal import Context, Decimal, Inexact, Rounded
 from typing import Any, Callable, ClassVar, Generic, NamedTuple, TypeVar, Union
 
 from ._native import check, ffi, lib, string
@@ -122,9 +122,22 @@ class Keep:
         return items
 
 
+# 29 digits hold any 96-bit mantissa, so scaleb never rounds; if it ever
+# had to, the traps make that an exception rather than a wrong value.
+_MANTISSA_EXACT = Context(prec=29, traps=[Inexact, Rounded])
+
+
+def decimal_of(mantissa: int, scale: int, negative: int) -> Decimal:
+    """The exact ``Decimal`` of a C decimal's parts, scale kept (0.50 stays
+    0.50). From an int, not from text: ``Decimal(str)`` costs ~1 us on
+    PyPy and about twice ``Decimal(int).scaleb`` on CPython."""
+    value = Decimal(mantissa).scaleb(-scale, _MANTISSA_EXACT)
+    # copy_negate, not a negative int: it keeps the sign of a zero.
+    return value.copy_negate() if negative else value
+
+
 def decimal_from_c(c: Any) -> Decimal:
-    mantissa = c.mantissa_lo | (c.mantissa_hi << 64)
-    return Decimal(f"{'-' if c.negative else ''}{mantissa}E-{c.scale}")
+    return decimal_of(c.mantissa_lo | (c.mantissa_hi << 64), c.scale, c.negative)
 
 
 def _mantissa(digits: tuple[int, ...]) -> int:

@@ -1,15 +1,20 @@
-"""Batch decoding without per-field FFI calls, for CPython.
+"""Whole-batch decoding of ``BarterOrderEvent`` structs, the hot path of
+every order-event decode and drain.
 
-On CPython each cffi field read costs ~50-80 ns, which would dominate a
-decode. Here a whole batch of ``BarterOrderEvent`` structs is read with one
-``ffi.buffer`` and ``struct.iter_unpack`` (the struct format is derived from
-cffi's own view of the layout, so it cannot drift from the header), and every
-string of the batch is sliced out of one copy of the batch's string buffer.
-PyPy's JIT makes direct field access cheaper than this, so it keeps the
-per-field path of ``_from_c``.
+One loop builds the objects from flat rows of the fields ordinary events
+use; each interpreter feeds it rows its cheapest way:
 
-The objects built are exactly the ones ``_from_c`` builds; the tests compare
-both paths.
+- CPython, where each cffi field read costs ~50-80 ns: one ``ffi.buffer`` of
+  the batch and ``struct.iter_unpack``. The format comes from cffi's view of
+  the layout (so it follows the header) and skips every field the loop does
+  not read as padding: unpacking costs per field, not per byte.
+- PyPy, whose JIT makes a cffi field read a few ns: the fields are read
+  directly, and a generator hands the loop the same rows.
+
+Strings are cut from one text of the batch's string buffer. An event the
+loop does not handle (an ``OpenFailed`` state, ~5% of a typical stream) is
+built by the per-field ``_from_c`` instead, so the error classes keep one
+decoder. The tests compare every event with ``_from_c``'s.
 """
 
 from __future__ import annotations
@@ -17,188 +22,212 @@ from __future__ import annotations
 import gc
 import platform
 import struct
-from decimal import Decimal
+from collections.abc import Iterator
 from typing import Any, Callable, NamedTuple
 
 from . import _codec
+from ._codec import decimal_of
 from ._keys import ExchangeId, OrderKey
 from ._messages import OrderEvent
 from ._native import ffi, lib
 from ._order_state import (
-    AssetInvalid,
-    BalanceInsufficient,
     CancelInFlight,
     Cancelled,
-    ExchangeOffline,
     Expired,
     FullyFilled,
-    InstrumentInvalid,
     Open,
-    OpenFailed,
     OpenInFlight,
-    OrderAlreadyCancelled,
-    OrderAlreadyFullyFilled,
-    OrderRejected,
-    RateLimit,
-    Socket,
-    Timeout,
+    state_from_c,
 )
 from ._record import make
 from .timestamp import Timestamp
 
 _CODES = {1: "B", 2: "H", 4: "I", 8: "Q"}
 
+#: The fields of a row, in struct order; the loop unpacks them positionally.
+ROW = (
+    "key.exchange.kind",
+    "key.exchange.index",
+    "key.exchange.name.ptr",
+    "key.exchange.name.len",
+    "key.instrument.kind",
+    "key.instrument.index",
+    "key.instrument.name.ptr",
+    "key.instrument.name.len",
+    "key.strategy.ptr",
+    "key.strategy.len",
+    "key.cid.ptr",
+    "key.cid.len",
+    "state.kind",
+    "state.has_order",
+    "state.id.ptr",
+    "state.id.len",
+    "state.time_exchange.seconds",
+    "state.time_exchange.nanos",
+    "state.filled_quantity.mantissa_lo",
+    "state.filled_quantity.mantissa_hi",
+    "state.filled_quantity.scale",
+    "state.filled_quantity.negative",
+)
+
 
 class Part(NamedTuple):
     """Some fields of a C struct, read with one ``struct`` call: ``names``
-    gives each field's position in the unpacked tuple, ``offset`` where in
-    the struct the format starts."""
+    gives each field's position in the unpacked tuple."""
 
     layout: struct.Struct
-    offset: int
     names: dict[str, int]
 
 
-def part(c_type: str, prefixes: tuple[str, ...], whole: bool = False) -> Part:
-    """The scalar fields of ``c_type`` (nested structs flattened to dotted
-    names, reserved bytes skipped) whose names start with one of
-    ``prefixes``. With ``whole`` the format spans the entire struct, as
-    ``iter_unpack`` needs; otherwise it is read with ``unpack_from``. The
-    format comes from cffi's view of the layout, so it follows the header."""
-    leaves: list[tuple[int, str, Any]] = []
+def part(c_type: str, fields: tuple[str, ...]) -> Part:
+    """A format spanning all of ``c_type`` (as ``iter_unpack`` needs) that
+    unpacks the named scalar fields, in struct order, and skips the rest.
+    Nested fields are named with dots, e.g. ``key.cid.len``."""
+    leaves: dict[str, tuple[int, Any]] = {}
 
     def walk(ctype: Any, prefix: str, base: int) -> None:
         for name, field in ctype.fields:
-            kind, offset = field.type.kind, base + field.offset
-            if kind == "struct":
-                walk(field.type, f"{prefix}{name}.", offset)
-            elif kind in ("primitive", "pointer") and name != "reserved":
-                leaves.append((offset, f"{prefix}{name}", field.type))
+            if field.type.kind == "struct":
+                walk(field.type, f"{prefix}{name}.", base + field.offset)
+            else:
+                leaves[f"{prefix}{name}"] = (base + field.offset, field.type)
 
     walk(ffi.typeof(c_type), "", 0)
-    chosen = sorted(
-        (leaf for leaf in leaves if leaf[1].startswith(prefixes)), key=lambda leaf: leaf[0]
-    )
-    start = 0 if whole else chosen[0][0]
-    codes, position = ["="], start
-    for offset, _, ctype in chosen:
+    chosen = sorted(fields, key=lambda name: leaves[name][0])
+    codes, position = ["="], 0
+    for name in chosen:
+        offset, ctype = leaves[name]
         if offset > position:
             codes.append(f"{offset - position}x")
         code = _CODES[ffi.sizeof(ctype)]
         codes.append(code.lower() if ctype.cname.startswith("int") else code)
         position = offset + ffi.sizeof(ctype)
-    if whole:
-        codes.append(f"{ffi.sizeof(c_type) - position}x")
-    layout = struct.Struct("".join(codes))
-    return Part(layout, start, {name: index for index, (_, name, _) in enumerate(chosen)})
+    codes.append(f"{ffi.sizeof(c_type) - position}x")
+    return Part(struct.Struct("".join(codes)), {name: index for index, name in enumerate(chosen)})
 
 
-def _decimal(lo: int, hi: int, scale: int, negative: int) -> Decimal:
-    return Decimal(f"{'-' if negative else ''}{lo | hi << 64}E-{scale}")
+Rows = Callable[[Any, int], Iterator[tuple[Any, ...]]]
 
 
-def _order_event_decoder() -> Callable[[Any], list[Any]]:  # noqa: PLR0915 - one flat hot loop
-    # One unpack of every field beats a head plus on-demand parts: each extra
-    # unpack_from call costs more than the fields it saves (measured).
-    every = part("BarterOrderEvent", ("key", "state"), whole=True)
-    layout, at = every.layout, every.names
-    size = layout.size
-    ex_kind, ex_index = at["key.exchange.kind"], at["key.exchange.index"]
-    in_kind, in_index = at["key.instrument.kind"], at["key.instrument.index"]
-    st_ptr, st_len = at["key.strategy.ptr"], at["key.strategy.len"]
-    cid_ptr, cid_len = at["key.cid.ptr"], at["key.cid.len"]
-    kind, has_order = at["state.kind"], at["state.has_order"]
-    ex_ptr, ex_len = at["key.exchange.name.ptr"], at["key.exchange.name.len"]
-    in_ptr, in_len = at["key.instrument.name.ptr"], at["key.instrument.name.len"]
-    id_ptr, id_len = at["state.id.ptr"], at["state.id.len"]
-    seconds, nanos = at["state.time_exchange.seconds"], at["state.time_exchange.nanos"]
-    lo, hi = at["state.filled_quantity.mantissa_lo"], at["state.filled_quantity.mantissa_hi"]
-    scale, negative = at["state.filled_quantity.scale"], at["state.filled_quantity.negative"]
-    err_kind = at["state.error.kind"]
-    key_kind, key_index = at["state.error.key.kind"], at["state.error.key.index"]
-    key_ptr, key_len = at["state.error.key.name.ptr"], at["state.error.key.name.len"]
-    msg_ptr, msg_len = at["state.error.message.ptr"], at["state.error.message.len"]
-    index_kind = lib.BARTER_KEY_KIND_INDEX
+def _unpacked_rows() -> Rows:
+    """CPython: the rows of a batch by ``struct.iter_unpack``; pointers stay
+    addresses (the loop subtracts the string buffer's)."""
+    layout = part("BarterOrderEvent", ROW)
+    if tuple(layout.names) != ROW:
+        raise RuntimeError("BarterOrderEvent's fields are not in the order _fastpath reads them")
+    size = layout.layout.size
+    unpack = layout.layout.iter_unpack
 
+    def rows(items: Any, count: int) -> Iterator[tuple[Any, ...]]:
+        return unpack(ffi.buffer(items, count * size))
+
+    return rows
+
+
+def _read_rows(base: Any) -> Rows:
+    """PyPy: the same rows from direct field reads, pointers already made
+    offsets into the string buffer at ``base``."""
+
+    def rows(items: Any, count: int) -> Iterator[tuple[Any, ...]]:
+        events = ffi.cast("BarterOrderEvent *", items)
+        for i in range(count):
+            key = events[i].key
+            exchange, instrument = key.exchange, key.instrument
+            state = events[i].state
+            quantity, stamp = state.filled_quantity, state.time_exchange
+            yield (
+                exchange.kind, exchange.index, exchange.name.ptr - base, exchange.name.len,
+                instrument.kind, instrument.index, instrument.name.ptr - base, instrument.name.len,
+                key.strategy.ptr - base, key.strategy.len, key.cid.ptr - base, key.cid.len,
+                state.kind, state.has_order, state.id.ptr - base, state.id.len,
+                stamp.seconds, stamp.nanos,
+                quantity.mantissa_lo, quantity.mantissa_hi, quantity.scale, quantity.negative,
+            )  # fmt: skip
+
+    return rows
+
+
+def _order_event_decoder(unpacked: bool) -> Callable[[Any, Any], list[Any]]:  # noqa: PLR0915
+    rows_by_unpack = _unpacked_rows() if unpacked else None
+    index_kind, name_kind = lib.BARTER_KEY_KIND_INDEX, lib.BARTER_KEY_KIND_NAME
     units: dict[int, Any] = {
         OpenInFlight._kind: OpenInFlight(),
         FullyFilled._kind: FullyFilled(),
         Expired._kind: Expired(),
+        # Immutable, so one instance serves every event.
+        CancelInFlight._kind: make(CancelInFlight, (None,)),
     }
-    bare = (Timeout, RateLimit, OrderAlreadyCancelled, OrderAlreadyFullyFilled)
-    bare_errors: dict[int, Any] = {cls._kind: cls() for cls in bare}
-    message_errors = {cls._kind: cls for cls in (Socket, OrderRejected)}
-    keyed_errors = {
-        cls._kind: cls for cls in (AssetInvalid, InstrumentInvalid, BalanceInsufficient)
-    }
-    open_kind, cancel_kind, cancelled_kind = Open._kind, CancelInFlight._kind, Cancelled._kind
-    failed_kind, offline_kind = OpenFailed._kind, ExchangeOffline._kind
+    timed = {Open._kind, CancelInFlight._kind, Cancelled._kind}
+    open_kind, cancelled_kind = Open._kind, Cancelled._kind
+    exchanges = {member.value: member for member in ExchangeId}
+    from_c = OrderEvent._from_c
 
-    def error(t: tuple[Any, ...], cut: Callable[[int, int], str]) -> Any:
-        error_kind = t[err_kind]
-        plain = bare_errors.get(error_kind)
-        if plain is not None:
-            return plain
-        message = cut(t[msg_ptr], t[msg_len])
-        if error_kind in message_errors:
-            return make(message_errors[error_kind], (message,))
-        name = cut(t[key_ptr], t[key_len])
-        if error_kind == offline_kind:
-            return make(ExchangeOffline, (ExchangeId(name),))
-        error_key = t[key_index] if t[key_kind] == index_kind else name
-        return make(keyed_errors[error_kind], (error_key, message))
-
-    def decode(batch: Any) -> list[Any]:
+    # One flat loop: every call or branch taken out of it costs per event.
+    def decode(batch: Any, keys: Any) -> list[Any]:  # noqa: PLR0912, PLR0915
         count = batch.len
         if count == 0:
             return []
         strings = batch.strings
         raw = ffi.buffer(strings.ptr, strings.len)[:]
-        base = int(ffi.cast("uintptr_t", strings.ptr))
         # Byte offsets index a str only if every character is one byte: true
         # of ASCII (the usual case), and of Latin-1 text, from which each
         # string is then re-read as UTF-8.
         ascii = raw.isascii()
         src = raw.decode("latin-1")
-
-        def cut(pointer: int, length: int) -> str:
-            p = pointer - base
-            piece: str = src[p : p + length]
-            return piece if ascii else piece.encode("latin-1").decode()
-
+        if rows_by_unpack is not None:
+            base = int(ffi.cast("uintptr_t", strings.ptr))
+            rows = rows_by_unpack(batch.items, count)
+        else:
+            base, rows = 0, _read_rows(strings.ptr)(batch.items, count)
+        items = ffi.cast("BarterOrderEvent *", batch.items)
         out: list[Any] = []
         append = out.append
-        for t in layout.iter_unpack(ffi.buffer(batch.items, count * size)):
-            # An empty view may have a NULL pointer: the slice is empty anyway.
-            p = t[st_ptr] - base
-            strategy = src[p : p + t[st_len]]
-            p = t[cid_ptr] - base
-            cid = src[p : p + t[cid_len]]
+        get_unit = units.get
+        for (
+            ex_kind, ex_index, ex_ptr, ex_len, in_kind, in_index, in_ptr, in_len,
+            st_ptr, st_len, cid_ptr, cid_len, kind, has_order, id_ptr, id_len,
+            seconds, nanos, lo, hi, scale, negative,
+        ) in rows:  # fmt: skip
+            if ex_kind == index_kind and in_kind == index_kind:
+                exchange, instrument = ex_index, in_index
+            elif ex_kind == name_kind and in_kind == name_kind:
+                p = ex_ptr - base
+                name = src[p : p + ex_len]
+                exchange = exchanges.get(name) or ExchangeId(name)
+                p = in_ptr - base
+                instrument = src[p : p + in_len]
+                if not ascii:
+                    instrument = instrument.encode("latin-1").decode()
+            else:
+                exchange = None
+            state = get_unit(kind)
+            if exchange is None:
+                # A key barter's OrderKey cannot have: let _from_c refuse it.
+                append(from_c(items[len(out)], keys))
+                continue
+            if state is None and kind not in timed:
+                # Error states: the per-field decoder owns them.
+                state = state_from_c(items[len(out)].state)
+            elif state is None or has_order:
+                p = id_ptr - base
+                order_id = src[p : p + id_len]
+                if not ascii:
+                    order_id = order_id.encode("latin-1").decode()
+                stamp = make(Timestamp, (seconds, nanos))
+                if kind == cancelled_kind:
+                    state = make(Cancelled, (order_id, stamp))
+                else:
+                    filled = decimal_of(lo | hi << 64 if hi else lo, scale, negative)
+                    state = make(Open, (order_id, stamp, filled))
+                    if kind != open_kind:
+                        state = make(CancelInFlight, (state,))
+            p = st_ptr - base
+            strategy = src[p : p + st_len]
+            p = cid_ptr - base
+            cid = src[p : p + cid_len]
             if not ascii:
                 strategy, cid = strategy.encode("latin-1").decode(), cid.encode("latin-1").decode()
-            if t[ex_kind] == index_kind and t[in_kind] == index_kind:
-                key = make(OrderKey, (t[ex_index], t[in_index], strategy, cid))
-            else:
-                exchange = ExchangeId(cut(t[ex_ptr], t[ex_len]))
-                key = make(OrderKey, (exchange, cut(t[in_ptr], t[in_len]), strategy, cid))
-            state_kind = t[kind]
-            state = units.get(state_kind)
-            if state is None:
-                if state_kind == failed_kind:
-                    state = make(OpenFailed, (error(t, cut),))
-                elif state_kind == cancel_kind and not t[has_order]:
-                    state = make(CancelInFlight, (None,))
-                else:
-                    order_id = cut(t[id_ptr], t[id_len])
-                    stamp = make(Timestamp, (t[seconds], t[nanos]))
-                    if state_kind == cancelled_kind:
-                        state = make(Cancelled, (order_id, stamp))
-                    else:
-                        filled = _decimal(t[lo], t[hi], t[scale], t[negative])
-                        state = make(Open, (order_id, stamp, filled))
-                        if state_kind != open_kind:
-                            state = make(CancelInFlight, (state,))
-            append(make(OrderEvent, (key, state)))
+            append(make(OrderEvent, (make(OrderKey, (exchange, instrument, strategy, cid)), state)))
         return out
 
     return decode
@@ -208,18 +237,18 @@ def _order_event_decoder() -> Callable[[Any], list[Any]]:  # noqa: PLR0915 - one
 _GC_PAUSE_FROM = 512
 
 
-def _without_gc(decode: Callable[[Any], list[Any]]) -> Callable[[Any, Any], list[Any]]:
+def _without_gc(decode: Callable[[Any, Any], list[Any]]) -> Callable[[Any, Any], list[Any]]:
     """Runs a decoder with the cyclic GC paused: building thousands of
     acyclic tuples would otherwise trigger collections that scan every live
     object, several times per batch."""
 
     def run(batch: Any, keys: Any) -> list[Any]:
         if batch.len < _GC_PAUSE_FROM:
-            return decode(batch)
+            return decode(batch, keys)
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return decode(batch)
+            return decode(batch, keys)
         finally:
             if enabled:
                 gc.enable()
@@ -227,5 +256,7 @@ def _without_gc(decode: Callable[[Any], list[Any]]) -> Callable[[Any, Any], list
     return run
 
 
-if platform.python_implementation() == "CPython":
-    _codec.FAST_DECODERS["BarterOrderEvent"] = _without_gc(_order_event_decoder())
+_CPYTHON = platform.python_implementation() == "CPython"
+_codec.FAST_DECODERS["BarterOrderEvent"] = (
+    _without_gc(_order_event_decoder(unpacked=True)) if _CPYTHON else _order_event_decoder(False)
+)

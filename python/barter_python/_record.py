@@ -12,14 +12,27 @@ Being a tuple still shows in ``len()``, iteration and indexing.
 
 from __future__ import annotations
 
+import importlib
 from operator import itemgetter
-from typing import Any, ClassVar, NoReturn, TypeVar
+from typing import Any, Callable, ClassVar, NoReturn, TypeVar
 
 R = TypeVar("R", bound="Record")
 
 #: Builds a record from its field values in ``_fields`` order, skipping
 #: validation: for values that are known to be valid (decoded by Rust).
 make = tuple.__new__
+
+
+def _property_getter(index: int, doc: str) -> Any:
+    return property(itemgetter(index), doc=doc)
+
+
+#: A read-only descriptor for tuple item ``index``: CPython's C one (what
+#: namedtuple fields use, ~40% faster to read than a property), or a
+#: property where it does not exist (PyPy, whose JIT makes either cheap).
+field_getter: Callable[[int, str], Any] = getattr(
+    importlib.import_module("_collections"), "_tuplegetter", _property_getter
+)
 
 
 class Record(tuple):  # type: ignore[type-arg]
@@ -33,7 +46,7 @@ class Record(tuple):  # type: ignore[type-arg]
         super().__init_subclass__(**kwargs)
         for index, field in enumerate(cls._fields):
             if field not in cls.__dict__:
-                setattr(cls, field, property(itemgetter(index), doc=f"The ``{field}`` field."))
+                setattr(cls, field, field_getter(index, f"The ``{field}`` field."))
 
     def __new__(cls: type[R]) -> R:
         return make(cls, ())
