@@ -5,7 +5,7 @@
 use crate::ctypes::arena::Arena;
 use crate::ctypes::strings::BarterStr;
 use crate::ctypes::{FromC, ToC};
-use crate::json::{parse_each, serde_error, BarterJsonFormat};
+use crate::json::{parse_each, serde_error, BarterJsonFormat, Origin};
 use crate::limits::check_events_len;
 use crate::limits::check_input_len;
 use crate::status::{BarterStatus, FfiError};
@@ -41,6 +41,41 @@ pub(crate) struct Decoded<C> {
 }
 
 impl<C> Decoded<C> {
+    /// An empty batch whose arena holds the strings of `input_bytes` bytes
+    /// of JSON: the input the items will be decoded from.
+    pub(crate) fn with_capacity(input_bytes: usize) -> Self {
+        Decoded {
+            items: Vec::new(),
+            errors: Vec::new(),
+            arena: Arena::with_capacity(input_bytes),
+            error_views: Vec::new(),
+        }
+    }
+
+    /// Converts one parsed item to its C struct and keeps it. A bad item is
+    /// kept as a line error under `collect_errors`, else it is returned and
+    /// fails the decode. Every decode goes through here.
+    pub(crate) fn push<T>(
+        &mut self,
+        origin: Origin,
+        parsed: Result<T, FfiError>,
+        collect_errors: bool,
+    ) -> Result<(), FfiError>
+    where
+        T: ToC<C = C>,
+    {
+        let converted = parsed.and_then(|value| convert(&value, origin, &mut self.arena));
+        match converted {
+            Ok(item) => self.items.push(item),
+            // An internal error is never a property of the line: it fails.
+            Err(error) if collect_errors && error.status != BarterStatus::Panic => {
+                self.errors.push((error, origin.line()));
+            }
+            Err(error) => return Err(error),
+        }
+        Ok(())
+    }
+
     /// Views of the collected errors; the messages stay owned by `self`.
     pub fn line_errors(&mut self) -> &[BarterLineError] {
         self.error_views = self
@@ -55,6 +90,16 @@ impl<C> Decoded<C> {
             .collect();
         &self.error_views
     }
+}
+
+/// Converts one parsed value to its C struct, its strings into `arena`.
+pub(crate) fn convert<T: ToC>(
+    value: &T,
+    origin: Origin,
+    arena: &mut Arena,
+) -> Result<T::C, FfiError> {
+    // Parse errors of a line already name it; conversion errors do not.
+    value.to_c(arena).map_err(|e| e.at(origin.describe()))
 }
 
 pub(crate) fn check_flags(format: BarterJsonFormat, flags: u32) -> Result<bool, FfiError> {
@@ -86,27 +131,9 @@ where
     // Before sizing the arena from it: a length over the limit (or one that
     // does not match the buffer) must be refused, not allocated.
     check_input_len(input.len())?;
-    let mut decoded = Decoded {
-        items: Vec::new(),
-        errors: Vec::new(),
-        arena: Arena::with_capacity(input.len()),
-        error_views: Vec::new(),
-    };
+    let mut decoded = Decoded::with_capacity(input.len());
     parse_each::<T>(input, format, |origin, parsed| {
-        // Parse errors of a line already name it; conversion errors do not.
-        let converted = parsed.and_then(|value| {
-            value
-                .to_c(&mut decoded.arena)
-                .map_err(|e| e.at(origin.describe()))
-        });
-        match converted {
-            Ok(item) => decoded.items.push(item),
-            Err(error) if collect_errors && error.status != BarterStatus::Panic => {
-                decoded.errors.push((error, origin.line()));
-            }
-            Err(error) => return Err(error),
-        }
-        Ok(())
+        decoded.push(origin, parsed, collect_errors)
     })?;
     Ok(decoded)
 }

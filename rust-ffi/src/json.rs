@@ -119,18 +119,28 @@ pub(crate) fn parse_each<T: DeserializeOwned>(
                 .enumerate()
                 .try_for_each(|(index, value)| sink(Origin::Item(index), Ok(value)))
         }
-        BarterJsonFormat::Lines => {
-            for (index, line) in input.split(|&b| b == b'\n').enumerate() {
-                if line.iter().all(u8::is_ascii_whitespace) {
-                    continue;
-                }
-                let number = index + 1;
-                let parsed = serde_json::from_slice(line).map_err(|e| line_error(e, number));
-                sink(Origin::Line(number), parsed)?;
-            }
-            Ok(())
-        }
+        BarterJsonFormat::Lines => lines(input)
+            .try_for_each(|(number, line)| sink(Origin::Line(number), parse_line(line, number))),
     }
+}
+
+/// The non-blank lines of JSON lines input, each with its 1-based number in
+/// the whole input. The line keeps a trailing `\r` (JSON whitespace).
+///
+/// The one place lines are split and numbered: a whole-input decode and a
+/// stream that cuts the input into batches walk the same lines, so their
+/// line numbers and messages agree.
+pub(crate) fn lines(input: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
+    input
+        .split(|&b| b == b'\n')
+        .enumerate()
+        .filter(|(_, line)| !line.iter().all(u8::is_ascii_whitespace))
+        .map(|(index, line)| (index + 1, line))
+}
+
+/// Parses line `number` of JSON lines input; an error names that line.
+pub(crate) fn parse_line<T: DeserializeOwned>(line: &[u8], number: usize) -> Result<T, FfiError> {
+    serde_json::from_slice(line).map_err(|e| line_error(e, number))
 }
 
 #[cfg(test)]
