@@ -54,7 +54,8 @@ impl<C> Decoded<C> {
 
     /// Converts one parsed item to its C struct and keeps it. A bad item is
     /// kept as a line error under `collect_errors`, else it is returned and
-    /// fails the decode. Every decode goes through here.
+    /// fails the decode. Every decode goes through here, so a stream's
+    /// batches and a whole-input decode treat each item alike.
     pub(crate) fn push<T>(
         &mut self,
         origin: Origin,
@@ -74,6 +75,11 @@ impl<C> Decoded<C> {
             Err(error) => return Err(error),
         }
         Ok(())
+    }
+
+    /// True when the batch has neither items nor line errors.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.items.is_empty() && self.errors.is_empty()
     }
 
     /// Views of the collected errors; the messages stay owned by `self`.

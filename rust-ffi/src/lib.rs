@@ -7,6 +7,7 @@
 //!
 //! Layout: `ctypes` holds the `#[repr(C)]` types with their conversions,
 //! `abi` the handshake, `order_events` the exported decode/encode functions,
+//! `stream` the decode of JSON lines on a library thread, batch by batch,
 //! `status` the error model and the panic barrier.
 
 pub mod abi;
@@ -22,3 +23,4 @@ pub mod samples;
 pub mod session;
 pub mod sink;
 pub mod status;
+pub mod stream;

@@ -8,6 +8,7 @@ use crate::ctypes::strings::BarterStr;
 use crate::ctypes::{c_tag, FromC, ToC};
 use crate::json::BarterJsonFormat;
 use crate::status::{ffi_call, out_param, take_owned, BarterStatus, FfiError};
+use crate::stream::{self, Feed};
 use barter_execution::balance::AssetBalance;
 use barter_execution::error::OrderError;
 use barter_execution::order::request::{OrderResponseCancel, RequestCancel, RequestOpen};
@@ -107,13 +108,53 @@ struct Owned {
     storage: Box<dyn Any>,
 }
 
-/// A batch's public view and the storage it points into.
-type DecodedBatch = (BarterBatch, Box<dyn Any>);
+/// A decoded batch in the allocation `barter_batch_free` frees, not yet
+/// handed to C. Dropping it frees the batch.
+pub(crate) struct BatchBox(Box<Owned>);
 
-/// The decode and encode functions of one concrete barter type.
-struct Codec {
-    decode: fn(&[u8], BarterJsonFormat, bool) -> Result<DecodedBatch, FfiError>,
+// SAFETY: a batch owns everything its pointers reach (items, arena, error
+// messages) and shares none of it, and `new` only stores plain C structs:
+// a decode stream builds it on its thread and hands it whole to the caller's.
+unsafe impl Send for BatchBox {}
+
+impl BatchBox {
+    pub(crate) fn new<C: 'static>(mut decoded: Decoded<C>) -> BatchBox {
+        let (errors, errors_len) = {
+            let errors = decoded.line_errors();
+            (errors.as_ptr(), errors.len())
+        };
+        let view = BarterBatch {
+            message: 0,
+            keys: 0,
+            items: decoded.items.as_ptr().cast(),
+            len: decoded.items.len(),
+            item_size: size_of::<C>(),
+            errors,
+            errors_len,
+            strings: decoded.arena.as_view(),
+        };
+        // Moving `decoded` moves no heap buffer, so the view stays valid.
+        BatchBox(Box::new(Owned {
+            view,
+            storage: Box::new(decoded),
+        }))
+    }
+
+    /// Hands the batch over to C, labelled with what it was decoded as.
+    pub(crate) fn into_raw(mut self, message: u32, keys: u32) -> *mut BarterBatch {
+        (self.0.view.message, self.0.view.keys) = (message, keys);
+        Box::into_raw(self.0).cast()
+    }
+}
+
+/// The functions of one concrete barter type, chosen once per call by
+/// `codec`: the one table of message types every decode and encode uses.
+#[derive(Clone, Copy)]
+pub(crate) struct Codec {
+    decode: fn(&[u8], BarterJsonFormat, bool) -> Result<BatchBox, FfiError>,
     encode: unsafe fn(*const c_void, usize, BarterJsonFormat) -> Result<Vec<u8>, FfiError>,
+    /// The body of a decode stream's thread.
+    pub(crate) stream: fn(Feed<'_>),
 }
 
 impl Codec {
@@ -125,36 +166,17 @@ impl Codec {
         Codec {
             decode: decode_as::<T>,
             encode: encode_as::<T>,
+            stream: stream::produce::<T>,
         }
     }
 }
 
-fn decode_as<T>(
-    input: &[u8],
-    format: BarterJsonFormat,
-    collect: bool,
-) -> Result<DecodedBatch, FfiError>
+fn decode_as<T>(input: &[u8], format: BarterJsonFormat, collect: bool) -> Result<BatchBox, FfiError>
 where
     T: DeserializeOwned + ToC,
     T::C: 'static,
 {
-    let mut decoded: Decoded<T::C> = decode::<T>(input, format, collect)?;
-    let (errors, errors_len) = {
-        let errors = decoded.line_errors();
-        (errors.as_ptr(), errors.len())
-    };
-    let view = BarterBatch {
-        message: 0,
-        keys: 0,
-        items: decoded.items.as_ptr().cast(),
-        len: decoded.items.len(),
-        item_size: size_of::<T::C>(),
-        errors,
-        errors_len,
-        strings: decoded.arena.as_view(),
-    };
-    // Moving `decoded` moves no heap buffer, so the view stays valid.
-    Ok((view, Box::new(decoded)))
+    decode::<T>(input, format, collect).map(BatchBox::new)
 }
 
 /// # Safety
@@ -191,7 +213,8 @@ macro_rules! codec {
     };
 }
 
-fn codec(message: u32, keys: u32) -> Result<Codec, FfiError> {
+/// The codec of `message` (a `BarterMessage`) with `keys` (a `BarterKeys`).
+pub(crate) fn codec(message: u32, keys: u32) -> Result<Codec, FfiError> {
     let message = BarterMessage::from_raw(message)?;
     Ok(match BarterKeys::from_raw(keys)? {
         BarterKeys::Indexed => codec!(message, ExchangeIndex, AssetIndex, InstrumentIndex),
@@ -235,9 +258,7 @@ pub unsafe extern "C" fn barter_decode(
         let codec = codec(message, keys)?;
         let format = BarterJsonFormat::from_raw(format)?;
         let collect = check_flags(format, flags)?;
-        let (mut view, storage) = (codec.decode)(input, format, collect)?;
-        (view.message, view.keys) = (message, keys);
-        *out_batch = Box::into_raw(Box::new(Owned { view, storage })).cast();
+        *out_batch = (codec.decode)(input, format, collect)?.into_raw(message, keys);
         Ok(())
     })
 }
@@ -246,13 +267,14 @@ pub unsafe extern "C" fn barter_decode(
 /// NULL, or a pointer to NULL, does nothing.
 ///
 /// # Safety
-/// `*batch` must be NULL or a batch from `barter_decode` not yet freed.
+/// `*batch` must be NULL or a batch from `barter_decode` or
+/// `barter_decode_stream_next` not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn barter_batch_free(batch: *mut *mut BarterBatch) -> BarterStatus {
     ffi_call(|| {
         // SAFETY: per this function's contract.
         if let Some(raw) = unsafe { take_owned(batch) } {
-            // SAFETY: `raw` came from `barter_decode` and is freed once.
+            // SAFETY: `raw` came from `BatchBox::into_raw` and is freed once.
             drop(unsafe { Box::from_raw(raw.cast::<Owned>()) });
         }
         Ok(())

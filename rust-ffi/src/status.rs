@@ -100,7 +100,7 @@ pub(crate) fn with_last_error<R>(f: impl FnOnce(&str) -> R) -> R {
     }
 }
 
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     let detail = payload
         .downcast_ref::<&str>()
         .map(|s| (*s).to_owned())
