@@ -405,6 +405,12 @@ typedef enum {
 } BarterSinkFullPolicy;
 
 /*
+ A JSON lines decode running on a library thread. Opaque. Use a stream
+ from one thread at a time; different streams are independent.
+ */
+typedef struct BarterDecodeStream BarterDecodeStream;
+
+/*
  A handle on an `EventSink`: the consumer's end. Opaque.
  */
 typedef struct BarterEventSink BarterEventSink;
@@ -1161,7 +1167,8 @@ BarterStatus barter_decode(uint32_t message,
  NULL, or a pointer to NULL, does nothing.
 
  # Safety
- `*batch` must be NULL or a batch from `barter_decode` not yet freed.
+ `*batch` must be NULL or a batch from `barter_decode` or
+ `barter_decode_stream_next` not yet freed.
  */
 BarterStatus barter_batch_free(BarterBatch **batch);
 
@@ -1433,3 +1440,77 @@ BarterStatus barter_test_events_json(uint32_t producer,
                                      uint64_t count,
                                      uint32_t keys,
                                      BarterBuffer **out_buffer);
+
+/*
+ Starts decoding `input` on a library thread and writes the new stream to
+ `*out_stream`; take its batches with `barter_decode_stream_next` and free
+ it with `barter_decode_stream_free`. While the caller works on one batch,
+ the thread parses the next ones (at most two batches ready ahead).
+
+ `input` is JSON lines (as `BARTER_JSON_FORMAT_LINES`: one value per
+ line, blank lines skipped) of the barter type named by `message` (a
+ `BarterMessage`) with `keys` (a `BarterKeys`); `flags` is 0 or
+ `BARTER_DECODE_COLLECT_ERRORS`. Each batch holds `batch_items` items (at
+ least 1), the last one fewer. Under `BARTER_DECODE_COLLECT_ERRORS` a
+ batch also holds the errors of the bad lines after the previous batch's
+ last item up to its own last item, the last batch those up to the end of
+ the input; when the last item fills its batch, the bad lines after it
+ come in one more batch, whose `len` is 0. Line numbers count from the
+ start of `input`: all batches together hold the items and errors
+ `barter_decode` gives for the whole input.
+
+ The arguments and the whole input (`BarterLimits.max_input_bytes`, UTF-8)
+ are checked here, before anything starts, with `barter_decode`'s statuses
+ and messages; `batch_items` 0 is `BARTER_STATUS_INVALID_ARGUMENT`. On
+ failure `*out_stream` is set to NULL and `barter_last_error` says why.
+
+ `input` is not copied: it must stay valid and unchanged until
+ `barter_decode_stream_free` returns. It may be NULL when `input_len` is 0.
+ Use a stream from one thread at a time; different streams are
+ independent.
+
+ # Safety
+ `input` must be valid for reads of `input_len` bytes until the stream is
+ freed; `out_stream` must be NULL or valid for writes.
+ */
+BarterStatus barter_decode_stream_new(uint32_t message,
+                                      uint32_t keys,
+                                      const uint8_t *input,
+                                      size_t input_len,
+                                      uint32_t flags,
+                                      size_t batch_items,
+                                      BarterDecodeStream **out_stream);
+
+/*
+ Waits for the next batch of `stream` and writes it to `*out_batch`: a
+ batch as `barter_decode` makes one (`message` and `keys` set), freed with
+ `barter_batch_free`, and valid until then, also after the stream is
+ freed. At the end of the input it returns `BARTER_STATUS_OK` with
+ `*out_batch` NULL, and so does every later call.
+
+ Without `BARTER_DECODE_COLLECT_ERRORS`, the batches of the items before
+ the first bad line come first (the last of them may be short); then the
+ call fails with the status and message `barter_decode` gives for the
+ whole input, and every later call fails the same way. A panic on the
+ stream's thread fails it with `BARTER_STATUS_PANIC`. On failure
+ `*out_batch` is set to NULL and `barter_last_error` says why.
+
+ # Safety
+ `stream` must be NULL or a stream from `barter_decode_stream_new` not yet
+ freed, used by no other thread during the call; `out_batch` must be NULL
+ or valid for writes.
+ */
+BarterStatus barter_decode_stream_next(BarterDecodeStream *stream, BarterBatch **out_batch);
+
+/*
+ Stops and frees the stream `*stream` points to and sets `*stream` to
+ NULL; NULL or a pointer to NULL does nothing. It returns promptly also
+ mid-input: the thread stops at the next line and is waited for, and the
+ batches it had ready are freed. From then on the library no longer reads
+ `input`. Batches already taken stay valid until `barter_batch_free`.
+
+ # Safety
+ `*stream` must be NULL or a stream from `barter_decode_stream_new` not
+ yet freed, used by no other thread during the call.
+ */
+BarterStatus barter_decode_stream_free(BarterDecodeStream **stream);

@@ -247,9 +247,9 @@ impl Drop for BarterDecodeStream {
 /// batch also holds the errors of the bad lines after the previous batch's
 /// last item up to its own last item, the last batch those up to the end of
 /// the input; when the last item fills its batch, the bad lines after it
-/// come in one more batch, whose `len` is 0.
-/// Line numbers count from the start of `input`: all batches together hold
-/// the items and errors `barter_decode` gives for the whole input.
+/// come in one more batch, whose `len` is 0. Line numbers count from the
+/// start of `input`: all batches together hold the items and errors
+/// `barter_decode` gives for the whole input.
 ///
 /// The arguments and the whole input (`BarterLimits.max_input_bytes`, UTF-8)
 /// are checked here, before anything starts, with `barter_decode`'s statuses
