@@ -191,6 +191,10 @@ BARTER_SINK_FULL_POLICY_REJECT = 2
 # --- opaque handles -------------------------------------------------------------
 
 
+class BarterDecodeStream(Structure):
+    """Opaque: only ever used through a pointer."""
+
+
 class BarterEventSink(Structure):
     """Opaque: only ever used through a pointer."""
 
@@ -549,7 +553,8 @@ STRUCTS: dict[str, type[ctypes.Structure] | type[ctypes.Union]] = {
 
 #: The header's opaque types, only ever behind a pointer.
 OPAQUE: dict[str, type[ctypes.Structure]] = {
-    cls.__name__: cls for cls in (BarterEventSink, BarterSession, BarterTestProducer)
+    cls.__name__: cls
+    for cls in (BarterDecodeStream, BarterEventSink, BarterSession, BarterTestProducer)
 }
 
 # --- exported functions ---------------------------------------------------------
@@ -640,6 +645,24 @@ FUNCTIONS: dict[str, tuple[Any, list[Any]]] = {
         _Status,
         [c_uint32, c_uint64, c_uint64, c_uint32, POINTER(POINTER(BarterBuffer))],
     ),
+    # The stream reads `input` until it is freed: keep the bytes alive as long.
+    "barter_decode_stream_new": (
+        _Status,
+        [
+            c_uint32,
+            c_uint32,
+            _Bytes,
+            c_size_t,
+            c_uint32,
+            c_size_t,
+            POINTER(POINTER(BarterDecodeStream)),
+        ],
+    ),
+    "barter_decode_stream_next": (
+        _Status,
+        [POINTER(BarterDecodeStream), POINTER(POINTER(BarterBatch))],
+    ),
+    "barter_decode_stream_free": (_Status, [POINTER(POINTER(BarterDecodeStream))]),
 }
 
 
