@@ -96,6 +96,17 @@ for head, items in groups.items():
     seeds.append(head + b"\x02" + "".join(i + "\n" for i in items).encode())
     seeds.append(head + b"\x03" + "\n".join(items + ["{}"]).encode())
 write("decode_messages", seeds)
+# decode_stream: batch size byte, then flags (bit 0: collect) and the message
+# and key form (the other bits: message + 10 * keys, as above), then JSON lines.
+seeds = []
+for head, items in groups.items():
+    message, key_form = head
+    lines = "".join(i + "\n" for i in items).encode()
+    messy = ("\n".join(items[:1] + ["{}", ""] + items[1:]) + "\r\n{").encode()
+    which = (message + 10 * key_form) << 1
+    for size, collect, body in [(0, 0, lines), (2, 1, messy), (6, 0, messy), (15, 1, lines)]:
+        seeds.append(bytes([size, which | collect]) + body)
+write("decode_stream", seeds)
 for target in ("encode_order_events", "encode_messages"):
     (corpus / target).mkdir(parents=True, exist_ok=True)
 # The session configuration of rust-ffi's own tests, when it is there.

@@ -9,7 +9,9 @@
 //! - on a successful decode, hand out views that point into the batch, and a
 //!   batch that encodes, decodes again and encodes to the same bytes;
 //! - on a successful encode, produce bytes that decode again and encode to
-//!   the same bytes.
+//!   the same bytes;
+//! - a decode stream's batches together equal `barter_decode` of the whole
+//!   input: the same items, line errors and failure.
 
 pub mod structs;
 
@@ -25,6 +27,10 @@ use barter_ffi::order_events::{
     BarterOrderEventBatch,
 };
 use barter_ffi::status::BarterStatus;
+use barter_ffi::stream::{
+    barter_decode_stream_free, barter_decode_stream_new, barter_decode_stream_next,
+    BarterDecodeStream,
+};
 use std::ffi::c_void;
 use std::ptr::{null, NonNull};
 
@@ -356,4 +362,203 @@ pub unsafe fn check_messages_encode(
         )
     });
     assert_eq!(bytes, again, "encode is not stable over a round trip");
+}
+
+// --- barter_decode_stream_* -----------------------------------------------------------
+
+/// A failed call: its status and `barter_last_error`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Failure {
+    status: BarterStatus,
+    message: String,
+}
+
+/// A line error of a batch: status, line and message.
+type LineError = (u32, usize, String);
+
+/// What a decode produced: its items re-encoded as JSON lines, item counts
+/// per batch, and the line errors.
+#[derive(Debug, Default)]
+struct Decoded {
+    items: Vec<u8>,
+    lens: Vec<usize>,
+    errors: Vec<LineError>,
+}
+
+impl Decoded {
+    /// Adds a batch (checked and encoded), then frees it.
+    fn add(&mut self, mut batch: *mut BarterBatch, message: u32, keys: u32, input: &[u8]) {
+        let view = unsafe { &*batch };
+        assert_eq!((view.message, view.keys), (message, keys));
+        unsafe { check_line_errors(view.errors, view.errors_len, input) };
+        if view.errors_len > 0 {
+            let errors = unsafe { std::slice::from_raw_parts(view.errors, view.errors_len) };
+            self.errors.extend(errors.iter().map(|e| {
+                let text = std::str::from_utf8(unsafe { bytes_of(e.message) }).unwrap();
+                (e.status, e.line, text.to_owned())
+            }));
+        }
+        // SAFETY: the batch's items are valid structs of `message`.
+        let bytes = unsafe { messages_encode(message, keys, view.items, view.len, LINES) }
+            .unwrap_or_else(|| panic!("a decoded batch does not encode: {}", last_error()));
+        self.items.extend_from_slice(&bytes);
+        self.lens.push(view.len);
+        assert_eq!(unsafe { barter_batch_free(&mut batch) }, BarterStatus::Ok);
+        assert!(batch.is_null());
+    }
+}
+
+fn failure(status: BarterStatus) -> Failure {
+    let message = last_error();
+    assert_ne!(status, BarterStatus::Panic, "panicked: {message}");
+    Failure { status, message }
+}
+
+/// `barter_decode` of `input` as JSON lines.
+fn decode_whole(message: u32, keys: u32, input: &[u8], flags: u32) -> Result<Decoded, Failure> {
+    let mut batch: *mut BarterBatch = garbage();
+    let status = unsafe {
+        barter_decode(
+            message,
+            keys,
+            input.as_ptr(),
+            input.len(),
+            LINES,
+            flags,
+            &mut batch,
+        )
+    };
+    if status != BarterStatus::Ok {
+        assert!(
+            batch.is_null(),
+            "decode failed but left its out-pointer set"
+        );
+        return Err(failure(status));
+    }
+    let mut decoded = Decoded::default();
+    decoded.add(batch, message, keys, input);
+    Ok(decoded)
+}
+
+/// The stream of `input`: refused at `new` (`Err`), or its batches and how
+/// it ended (checked to repeat on later calls).
+fn decode_streamed(
+    message: u32,
+    keys: u32,
+    input: &[u8],
+    flags: u32,
+    batch_items: usize,
+) -> Result<(Decoded, Result<(), Failure>), Failure> {
+    let mut stream: *mut BarterDecodeStream = garbage();
+    let status = unsafe {
+        barter_decode_stream_new(
+            message,
+            keys,
+            input.as_ptr(),
+            input.len(),
+            flags,
+            batch_items,
+            &mut stream,
+        )
+    };
+    if status != BarterStatus::Ok {
+        assert!(stream.is_null(), "new failed but left its out-pointer set");
+        return Err(failure(status));
+    }
+    let next = || {
+        let mut batch: *mut BarterBatch = garbage();
+        let status = unsafe { barter_decode_stream_next(stream, &mut batch) };
+        if status == BarterStatus::Ok {
+            Ok((!batch.is_null()).then_some(batch))
+        } else {
+            assert!(batch.is_null(), "next failed but left its out-pointer set");
+            Err(failure(status))
+        }
+    };
+    let mut decoded = Decoded::default();
+    let end = loop {
+        match next() {
+            Ok(Some(batch)) => decoded.add(batch, message, keys, input),
+            Ok(None) => break Ok(()),
+            Err(failure) => break Err(failure),
+        }
+    };
+    match (&end, next()) {
+        (Ok(()), Ok(None)) => {}
+        (Err(first), Err(again)) => assert_eq!(first, &again, "the failure is not sticky"),
+        (end, again) => panic!("the stream ended with {end:?}, then gave {again:?}"),
+    }
+    assert_eq!(
+        unsafe { barter_decode_stream_free(&mut stream) },
+        BarterStatus::Ok
+    );
+    assert!(stream.is_null());
+    assert_eq!(
+        unsafe { barter_decode_stream_free(&mut stream) },
+        BarterStatus::Ok
+    );
+    Ok((decoded, end))
+}
+
+/// The line a failure of JSON lines input names ("line N ..."), if any.
+fn failing_line(failure: &Failure) -> Option<usize> {
+    let rest = failure.message.strip_prefix("line ")?;
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// Decodes `input` (JSON lines of `message`/`keys`) with `barter_decode` and
+/// with a stream of `batch_items`-item batches: a refusal of the stream is
+/// `barter_decode`'s failure; otherwise the batches together hold the same
+/// items and line errors, every batch but the last is full, and a failure is
+/// `barter_decode`'s, after exactly the items before the bad line.
+pub fn check_decode_stream(message: u32, keys: u32, input: &[u8], flags: u32, batch_items: usize) {
+    let whole = decode_whole(message, keys, input, flags);
+    let (streamed, end) = match decode_streamed(message, keys, input, flags, batch_items) {
+        Ok(streamed) => streamed,
+        Err(refused) => {
+            assert_eq!(
+                whole.err(),
+                Some(refused),
+                "new refused what decode accepts"
+            );
+            return;
+        }
+    };
+    if let Some((_, full)) = streamed.lens.split_last() {
+        assert!(
+            full.iter().all(|&len| len == batch_items),
+            "{:?}",
+            streamed.lens
+        );
+    }
+    assert!(streamed.lens.iter().all(|&len| len <= batch_items));
+    match whole {
+        Ok(whole) => {
+            assert_eq!(end, Ok(()));
+            assert_eq!(streamed.items, whole.items, "the items differ");
+            assert_eq!(streamed.errors, whole.errors, "the line errors differ");
+            if let Some(&last) = streamed.lens.last() {
+                assert!(last > 0 || !streamed.errors.is_empty(), "an empty batch");
+            }
+        }
+        Err(failure) => {
+            assert_eq!(end.as_ref().err(), Some(&failure), "the failures differ");
+            assert!(streamed.errors.is_empty());
+            let line = failing_line(&failure)
+                .unwrap_or_else(|| panic!("a stream failure names no line: {failure:?}"));
+            // Up to and with the newline that ends line `line - 1`.
+            let mut newlines = input.iter().enumerate().filter(|(_, &b)| b == b'\n');
+            let before = match line.checked_sub(2).and_then(|n| newlines.nth(n)) {
+                Some((at, _)) => &input[..=at],
+                None => &[],
+            };
+            let before = decode_whole(message, keys, before, flags)
+                .unwrap_or_else(|f| panic!("the lines before the bad one fail: {f:?}"));
+            assert_eq!(
+                streamed.items, before.items,
+                "not the items before the bad line"
+            );
+        }
+    }
 }
