@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "barter_ffi.h"
 
@@ -124,6 +125,36 @@ static void one_value(const struct sample *s) {
     CHECK(buffer == NULL && batch == NULL);
 }
 
+/* Streams `input` in batches of `batch_items`, freeing each batch, and
+ * returns the item count. The stream ends at the end of the input, or, when
+ * `failure` is not OK, with that status (twice: it is sticky). */
+static size_t stream_all(uint32_t message, uint32_t keys, const uint8_t *input, size_t len,
+                         uint32_t flags, size_t batch_items, BarterStatus failure) {
+    BarterDecodeStream *stream = NULL;
+    BarterBatch *batch = NULL;
+    BarterStatus status;
+    size_t items = 0;
+    EXPECT(barter_decode_stream_new(message, keys, input, len, flags, batch_items, &stream), OK);
+    if (stream == NULL) {
+        return 0;
+    }
+    while ((status = barter_decode_stream_next(stream, &batch)) == OK && batch != NULL) {
+        CHECK(batch->message == message && batch->keys == keys);
+        CHECK(batch->len <= batch_items);
+        items += batch->len;
+        EXPECT(barter_batch_free(&batch), OK);
+    }
+    CHECK(status == failure);
+    CHECK(batch == NULL);
+    EXPECT(barter_decode_stream_next(stream, &batch), failure);
+    CHECK(batch == NULL);
+    EXPECT(barter_decode_stream_free(&stream), OK);
+    EXPECT(barter_decode_stream_free(&stream), OK);
+    CHECK(stream == NULL);
+    events += items;
+    return items;
+}
+
 /* Every sample of one message and key form, as JSON lines, an array, and
  * JSON lines with a bad line (failing, then collected). */
 static void one_group(uint32_t message, uint32_t keys) {
@@ -180,6 +211,8 @@ static void one_group(uint32_t message, uint32_t keys) {
         EXPECT(barter_buffer_free(&buffer), OK);
         EXPECT(barter_batch_free(&batch), OK);
     }
+    /* The same lines through a decode stream, in batches of 2. */
+    CHECK(stream_all(message, keys, (const uint8_t *)lines, lines_len, 0, 2, 0) == n);
     /* A bad line: fails the call, or is collected with its message. */
     memcpy(lines + lines_len, bad_line, sizeof bad_line - 1);
     EXPECT(barter_decode(message, keys, (const uint8_t *)lines,
@@ -196,6 +229,10 @@ static void one_group(uint32_t message, uint32_t keys) {
         events += batch->len;
         EXPECT(barter_batch_free(&batch), OK);
     }
+    CHECK(stream_all(message, keys, (const uint8_t *)lines, lines_len + sizeof bad_line - 1,
+                     BARTER_DECODE_COLLECT_ERRORS, 3, 0) == n);
+    CHECK(stream_all(message, keys, (const uint8_t *)lines, lines_len + sizeof bad_line - 1, 0,
+                     1, BARTER_STATUS_INVALID_DATA) == n);
     free(lines);
     free(array);
 }
@@ -389,6 +426,70 @@ static void sinks(void) {
     }
 }
 
+/* Decode streams on a big input (20,000 generated lines): read to the end,
+ * freed before the first batch and after one (the thread blocked on its
+ * full queue, batches still queued), and refused or misused calls. */
+static void streams(void) {
+    static const uint8_t not_utf8[] = {'{', '}', '\n', 0xff};
+    const uint64_t count = 20000;
+    const struct timespec pause = {0, 50 * 1000 * 1000};
+    BarterBuffer *big = NULL;
+    BarterDecodeStream *stream = (BarterDecodeStream *)&stream;
+    BarterBatch *batch = (BarterBatch *)&batch;
+    int taken;
+
+    EXPECT(barter_test_events_json(4, 0, count, BARTER_KEYS_INDEXED, &big), OK);
+    if (big == NULL) {
+        return;
+    }
+    CHECK(stream_all(BARTER_MESSAGE_ORDER_EVENT, BARTER_KEYS_INDEXED, big->data, big->len, 0,
+                     4096, OK) == count);
+    for (taken = 0; taken < 2; taken++) {
+        int i;
+        stream = NULL;
+        EXPECT(barter_decode_stream_new(BARTER_MESSAGE_ORDER_EVENT, BARTER_KEYS_INDEXED,
+                                        big->data, big->len, 0, 16, &stream), OK);
+        for (i = 0; i < taken; i++) {
+            EXPECT(barter_decode_stream_next(stream, &batch), OK);
+            CHECK(batch != NULL && batch->len == 16);
+            EXPECT(barter_batch_free(&batch), OK);
+        }
+        nanosleep(&pause, NULL); /* time for the thread to fill its queue */
+        EXPECT(barter_decode_stream_free(&stream), OK);
+        CHECK(stream == NULL);
+    }
+    /* A batch taken outlives its stream and the input. */
+    EXPECT(barter_decode_stream_new(BARTER_MESSAGE_ORDER_EVENT, BARTER_KEYS_INDEXED, big->data,
+                                    big->len, 0, 16, &stream), OK);
+    EXPECT(barter_decode_stream_next(stream, &batch), OK);
+    EXPECT(barter_decode_stream_free(&stream), OK);
+    EXPECT(barter_buffer_free(&big), OK);
+    CHECK(batch != NULL && batch->len == 16);
+    EXPECT(barter_batch_free(&batch), OK);
+
+    /* Refused before anything starts: *out_stream is set to NULL. */
+    stream = (BarterDecodeStream *)&stream;
+    EXPECT(barter_decode_stream_new(1, 1, not_utf8, sizeof not_utf8, 0, 1, &stream),
+           BARTER_STATUS_INVALID_UTF8);
+    CHECK(stream == NULL);
+    EXPECT(barter_decode_stream_new(1, 1, (const uint8_t *)"{}", 2, 0, 0, &stream),
+           BARTER_STATUS_INVALID_ARGUMENT);
+    EXPECT(barter_decode_stream_new(11, 1, (const uint8_t *)"{}", 2, 0, 1, &stream),
+           BARTER_STATUS_INVALID_ARGUMENT);
+    EXPECT(barter_decode_stream_new(1, 1, (const uint8_t *)"{}", 2, 2, 1, &stream),
+           BARTER_STATUS_INVALID_ARGUMENT);
+    EXPECT(barter_decode_stream_new(1, 1, NULL, 5, 0, 1, &stream), BARTER_STATUS_NULL_POINTER);
+    EXPECT(barter_decode_stream_new(1, 1, NULL, 0, 0, 1, NULL), BARTER_STATUS_NULL_POINTER);
+    CHECK(stream == NULL);
+    /* An empty input ends at once; a syntax error fails the first next. */
+    CHECK(stream_all(1, 1, NULL, 0, 0, 1, OK) == 0);
+    CHECK(stream_all(1, 1, (const uint8_t *)"{\n", 2, 0, 1, BARTER_STATUS_INVALID_JSON) == 0);
+    EXPECT(barter_decode_stream_next(NULL, &batch), BARTER_STATUS_NULL_POINTER);
+    CHECK(batch == NULL);
+    EXPECT(barter_decode_stream_free(NULL), OK);
+    EXPECT(barter_decode_stream_free(&stream), OK);
+}
+
 int main(int argc, char **argv) {
     long rounds = argc > 2 ? strtol(argv[2], NULL, 10) : 2;
     long round;
@@ -418,6 +519,7 @@ int main(int argc, char **argv) {
         order_events_api();
         error_paths();
         sinks();
+        streams();
     }
     for (i = 0; i < samples_len; i++) {
         free(samples[i].json);
