@@ -10,6 +10,7 @@ encode builds the C structs, and Rust validates them and writes serde's JSON.
 from __future__ import annotations
 
 import enum
+import gc
 import json
 from collections.abc import Iterator
 from decimal import Context, Decimal, Inexact, Rounded
@@ -225,28 +226,76 @@ def _input_bytes(data: JsonInput) -> bytes:
 FAST_DECODERS: dict[str, Callable[[Any, Keys], list[Any]]] = {}
 
 
+#: JSON lines inputs from this size on are decoded by a library thread in
+#: batches of ``_STREAM_ITEMS``: Rust parses batch k+1 while Python builds
+#: the objects of batch k. Smaller inputs are not worth the thread.
+_STREAM_FROM_BYTES = 1 << 19
+_STREAM_ITEMS = 1024
+
+
 def _decode(
     cls: type[M], data: JsonInput, keys: Keys, format: int, flags: int = 0
 ) -> tuple[list[M], list[LineError]]:
     raw = data if type(data) is bytes else _input_bytes(data)
     if keys is not Keys.INDEXED and keys is not Keys.UNINDEXED:
         keys = Keys(keys)
+    if format == lib.BARTER_JSON_FORMAT_LINES and len(raw) >= _STREAM_FROM_BYTES:
+        return _decode_stream(cls, raw, keys, flags)
     out = ffi.new("BarterBatch **")
     check(lib.barter_decode(cls._message, keys, raw, len(raw), format, flags, out))
     try:
-        batch = out[0]
-        fast = FAST_DECODERS.get(cls._c_type)
-        if fast is not None:
-            events = fast(batch, keys)
-        else:
-            items = ffi.cast(f"{cls._c_type} *", batch.items)
-            from_c = cls._from_c
-            events = [from_c(items[i], keys) for i in range(batch.len)]
-        # Only a collecting decode can succeed with bad lines.
-        errors = _line_errors(batch) if flags & lib.BARTER_DECODE_COLLECT_ERRORS else []
+        return _items(cls, out[0], keys, flags)
     finally:
         lib.barter_batch_free(out)
-    return events, errors
+
+
+def _decode_stream(
+    cls: type[M], raw: bytes, keys: Keys, flags: int
+) -> tuple[list[M], list[LineError]]:
+    # The library thread reads the input after the call that starts it has
+    # returned: a plain bytes argument is only valid during a call, this
+    # cdata until it is dropped, after the stream is freed.
+    data = ffi.from_buffer("uint8_t[]", raw)
+    stream = ffi.new("BarterDecodeStream **")
+    check(
+        lib.barter_decode_stream_new(
+            cls._message, keys, data, len(raw), flags, _STREAM_ITEMS, stream
+        )
+    )
+    out = ffi.new("BarterBatch **")
+    items: list[M] = []
+    errors: list[LineError] = []
+    enabled = gc.isenabled()
+    gc.disable()  # for the whole input, not per batch (see _fastpath)
+    try:
+        while True:
+            check(lib.barter_decode_stream_next(stream[0], out))
+            if out[0] == ffi.NULL:
+                return items, errors
+            try:
+                more, bad = _items(cls, out[0], keys, flags)
+            finally:
+                lib.barter_batch_free(out)
+            items += more
+            errors += bad
+    finally:
+        if enabled:
+            gc.enable()
+        lib.barter_decode_stream_free(stream)
+
+
+def _items(cls: type[M], batch: Any, keys: Keys, flags: int) -> tuple[list[M], list[LineError]]:
+    """The objects and line errors of one decoded batch."""
+    fast = FAST_DECODERS.get(cls._c_type)
+    if fast is not None:
+        items = fast(batch, keys)
+    else:
+        c_items = ffi.cast(f"{cls._c_type} *", batch.items)
+        from_c = cls._from_c
+        items = [from_c(c_items[i], keys) for i in range(batch.len)]
+    # Only a collecting decode can succeed with bad lines.
+    errors = _line_errors(batch) if flags & lib.BARTER_DECODE_COLLECT_ERRORS else []
+    return items, errors
 
 
 def _line_errors(batch: Any) -> list[LineError]:

@@ -46,22 +46,27 @@ fn line_error(error: serde_json::Error, line: usize) -> FfiError {
     FfiError::new(status_of(&error), message)
 }
 
-/// Checks the size and UTF-8 of a whole input before any parsing.
-pub(crate) fn check_input(input: &[u8]) -> Result<(), FfiError> {
+/// Checks the size and UTF-8 of a whole input before any parsing, and
+/// returns it as text: serde_json parses a `&str` ~20% faster than bytes,
+/// since it need not check the UTF-8 of each string again.
+pub(crate) fn check_input(input: &[u8]) -> Result<&str, FfiError> {
     check_input_len(input.len())?;
-    if let Err(e) = std::str::from_utf8(input) {
+    std::str::from_utf8(input).map_err(|e| {
         let at = e.valid_up_to();
         let line = 1 + input[..at].iter().filter(|&&b| b == b'\n').count();
-        return Err(FfiError::new(
+        FfiError::new(
             BarterStatus::InvalidUtf8,
             format!("input is not valid UTF-8: invalid byte at offset {at} (line {line})"),
-        ));
-    }
-    Ok(())
+        )
+    })
 }
 
-fn check_not_blank(input: &[u8], expected: &str) -> Result<(), FfiError> {
-    if input.iter().all(u8::is_ascii_whitespace) {
+fn is_blank(text: &str) -> bool {
+    text.bytes().all(|b| b.is_ascii_whitespace())
+}
+
+fn check_not_blank(input: &str, expected: &str) -> Result<(), FfiError> {
+    if is_blank(input) {
         return Err(FfiError::new(
             BarterStatus::InvalidJson,
             format!("empty input: expected {expected}"),
@@ -104,16 +109,16 @@ pub(crate) fn parse_each<T: DeserializeOwned>(
     format: BarterJsonFormat,
     mut sink: impl FnMut(Origin, Result<T, FfiError>) -> Result<(), FfiError>,
 ) -> Result<(), FfiError> {
-    check_input(input)?;
+    let input = check_input(input)?;
     match format {
         BarterJsonFormat::One => {
             check_not_blank(input, "one JSON value")?;
-            let value = serde_json::from_slice(input).map_err(serde_error)?;
+            let value = serde_json::from_str(input).map_err(serde_error)?;
             sink(Origin::Item(0), Ok(value))
         }
         BarterJsonFormat::Array => {
             check_not_blank(input, "a JSON array")?;
-            let values: Vec<T> = serde_json::from_slice(input).map_err(serde_error)?;
+            let values: Vec<T> = serde_json::from_str(input).map_err(serde_error)?;
             values
                 .into_iter()
                 .enumerate()
@@ -130,17 +135,17 @@ pub(crate) fn parse_each<T: DeserializeOwned>(
 /// The one place lines are split and numbered: a whole-input decode and a
 /// stream that cuts the input into batches walk the same lines, so their
 /// line numbers and messages agree.
-pub(crate) fn lines(input: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
+pub(crate) fn lines(input: &str) -> impl Iterator<Item = (usize, &str)> {
     input
-        .split(|&b| b == b'\n')
+        .split('\n')
         .enumerate()
-        .filter(|(_, line)| !line.iter().all(u8::is_ascii_whitespace))
+        .filter(|(_, line)| !is_blank(line))
         .map(|(index, line)| (index + 1, line))
 }
 
 /// Parses line `number` of JSON lines input; an error names that line.
-pub(crate) fn parse_line<T: DeserializeOwned>(line: &[u8], number: usize) -> Result<T, FfiError> {
-    serde_json::from_slice(line).map_err(|e| line_error(e, number))
+pub(crate) fn parse_line<T: DeserializeOwned>(line: &str, number: usize) -> Result<T, FfiError> {
+    serde_json::from_str(line).map_err(|e| line_error(e, number))
 }
 
 #[cfg(test)]

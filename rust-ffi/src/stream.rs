@@ -34,7 +34,7 @@ type Delivery = Result<BatchBox, FfiError>;
 
 /// Everything the stream's thread works with.
 pub(crate) struct Feed<'a> {
-    input: &'a [u8],
+    input: &'a str,
     collect: bool,
     batch_items: usize,
     stop: &'a AtomicBool,
@@ -119,9 +119,10 @@ unsafe impl Send for Input {}
 impl Input {
     /// # Safety
     /// The memory must still be valid and unchanged (see `Input`).
-    unsafe fn get<'a>(&self) -> &'a [u8] {
-        // SAFETY: made from a slice in `start`; per this function's contract.
-        unsafe { std::slice::from_raw_parts(self.ptr, self.len) }
+    unsafe fn get<'a>(&self) -> &'a str {
+        // SAFETY: made from a `&str` in `start`, so valid UTF-8 while it is
+        // unchanged; per this function's contract.
+        unsafe { std::str::from_utf8_unchecked(std::slice::from_raw_parts(self.ptr, self.len)) }
     }
 }
 
@@ -145,7 +146,7 @@ impl BarterDecodeStream {
     /// `input` must stay valid and unchanged until the stream is dropped.
     unsafe fn start(
         (message, keys): (u32, u32),
-        input: &[u8],
+        input: &str,
         collect: bool,
         batch_items: usize,
         produce: fn(Feed<'_>),
@@ -286,7 +287,7 @@ pub unsafe extern "C" fn barter_decode_stream_new(
         if batch_items == 0 {
             return Err(FfiError::invalid("batch_items is 0, expected at least 1"));
         }
-        check_input(input)?;
+        let input = check_input(input)?;
         // SAFETY: the caller keeps `input` until the stream is freed.
         let stream = unsafe {
             BarterDecodeStream::start((message, keys), input, collect, batch_items, codec.stream)
@@ -362,7 +363,7 @@ mod tests {
 
     fn start(produce: fn(Feed<'_>)) -> *mut BarterDecodeStream {
         // SAFETY: the input is static.
-        let stream = unsafe { BarterDecodeStream::start((1, 1), b"", false, 1, produce) };
+        let stream = unsafe { BarterDecodeStream::start((1, 1), "", false, 1, produce) };
         Box::into_raw(Box::new(stream.unwrap()))
     }
 
