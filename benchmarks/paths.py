@@ -40,8 +40,20 @@ from barter_python.execution import (
 
 
 def bridge_lines(data: bytes) -> list[Any]:
-    """JSON lines → Rust (serde) → C structs → typed objects, one FFI call."""
+    """JSON lines → Rust (serde) → C structs → typed objects. Large inputs
+    are parsed on a library thread, batch by batch, while Python builds."""
     return OrderEvent.from_json_lines(data)
+
+
+def bridge_lines_one_thread(data: bytes) -> list[Any]:
+    """The same, with Rust's parse not overlapped with Python's building
+    (what a single core gets)."""
+    saved = _codec._STREAM_FROM_BYTES
+    _codec._STREAM_FROM_BYTES = len(data) + 1
+    try:
+        return OrderEvent.from_json_lines(data)
+    finally:
+        _codec._STREAM_FROM_BYTES = saved
 
 
 def bridge_single(lines: list[bytes]) -> list[Any]:

@@ -119,10 +119,11 @@ class Timestamp(Record):
     def datetime(self) -> _dt.datetime:
         """An aware UTC ``datetime``, truncated to microseconds (a leap second
         shows as 23:59:59.999999). Raises ValueError outside years 1..9999."""
-        micros = min(self.nanos, _NANOS_PER_SECOND - 1) // 1_000
+        seconds, nanos = self  # one unpack: cheaper than two field reads
+        micros = (nanos if nanos < _NANOS_PER_SECOND else _NANOS_PER_SECOND - 1) // 1_000
         try:
             # timedelta(days, seconds, microseconds), positional: ~30% faster.
-            value = _EPOCH + _dt.timedelta(0, self.seconds, micros)
+            value = _EPOCH + _dt.timedelta(0, seconds, micros)
         except OverflowError:
             raise ValueError(
                 f"{self} is outside the years a Python datetime can hold; use .seconds and .nanos"
