@@ -229,8 +229,8 @@ FAST_DECODERS: dict[str, Callable[[Any, Keys], list[Any]]] = {}
 #: JSON lines inputs from this size on are decoded by a library thread in
 #: batches of ``_STREAM_ITEMS``: Rust parses batch k+1 while Python builds
 #: the objects of batch k. Smaller inputs are not worth the thread.
-_STREAM_FROM_BYTES = 1 << 19
-_STREAM_ITEMS = 1024
+_STREAM_FROM_BYTES = 1 << 18
+_STREAM_ITEMS = 512
 
 
 def _decode(
