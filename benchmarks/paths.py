@@ -62,29 +62,36 @@ def bridge_single(lines: list[bytes]) -> list[Any]:
 
 
 class RustOrigin:
-    """Events that already live in Rust as C structs (what a session's drain
-    hands over): only the struct → object step is timed. The structs are made
+    """Events that already live in Rust as C structs, handed over in batches
+    the size the streamed decode uses (as a session's drains would hand them
+    over): only the struct → object step is timed. The structs are made
     once, untimed, by ``barter_decode``."""
 
     def __init__(self, data: bytes) -> None:
-        self._out = ffi.new("BarterBatch **")
-        check(
-            lib.barter_decode(
-                lib.BARTER_MESSAGE_ORDER_EVENT, Keys.INDEXED, data, len(data),
-                lib.BARTER_JSON_FORMAT_LINES, 0, self._out,
-            )
-        )  # fmt: skip
-        self.batch = self._out[0]
+        lines = data.splitlines(keepends=True)
+        size = _codec._STREAM_ITEMS
+        self._outs = []
+        for first in range(0, len(lines), size):
+            chunk = b"".join(lines[first : first + size])
+            out = ffi.new("BarterBatch **")
+            check(
+                lib.barter_decode(
+                    lib.BARTER_MESSAGE_ORDER_EVENT, Keys.INDEXED, chunk, len(chunk),
+                    lib.BARTER_JSON_FORMAT_LINES, 0, out,
+                )
+            )  # fmt: skip
+            self._outs.append(out)
 
     def __call__(self) -> list[Any]:
-        fast = _codec.FAST_DECODERS.get("BarterOrderEvent")
-        if fast is not None:
-            return fast(self.batch, Keys.INDEXED)
-        items = ffi.cast("BarterOrderEvent *", self.batch.items)
-        return [OrderEvent._from_c(items[i], Keys.INDEXED) for i in range(self.batch.len)]
+        fast = _codec.FAST_DECODERS["BarterOrderEvent"]
+        events: list[Any] = []
+        for out in self._outs:
+            events += fast(out[0], Keys.INDEXED)
+        return events
 
     def close(self) -> None:
-        lib.barter_batch_free(self._out)
+        for out in self._outs:
+            lib.barter_batch_free(out)
 
 
 # --- pure Python: parse with a JSON library, build the same typed objects -----------
