@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 import gc
 import json
+import platform
 from collections.abc import Iterator
 from decimal import Context, Decimal, Inexact, Rounded
 from typing import Any, Callable, ClassVar, Generic, NamedTuple, TypeVar, Union
@@ -231,6 +232,10 @@ FAST_DECODERS: dict[str, Callable[[Any, Keys], list[Any]]] = {}
 #: the objects of batch k. Smaller inputs are not worth the thread.
 _STREAM_FROM_BYTES = 1 << 18
 _STREAM_ITEMS = 512
+#: CPython's cyclic GC would scan every live object several times while the
+#: (acyclic) objects of a large input are built. PyPy's GC needs no pause,
+#: and re-enabling it can start a major collection at once.
+_PAUSE_GC = platform.python_implementation() == "CPython"
 
 
 def _decode(
@@ -265,8 +270,10 @@ def _decode_stream(
     out = ffi.new("BarterBatch **")
     items: list[M] = []
     errors: list[LineError] = []
-    enabled = gc.isenabled()
-    gc.disable()  # for the whole input, not per batch (see _fastpath)
+    # For the whole input, not per batch (see _fastpath).
+    paused = _PAUSE_GC and gc.isenabled()
+    if paused:
+        gc.disable()
     try:
         while True:
             check(lib.barter_decode_stream_next(stream[0], out))
@@ -279,7 +286,7 @@ def _decode_stream(
             items += more
             errors += bad
     finally:
-        if enabled:
+        if paused:
             gc.enable()
         lib.barter_decode_stream_free(stream)
 
