@@ -149,9 +149,12 @@ def _order_event_decoder(unpacked: bool) -> Callable[[Any, Any], list[Any]]:  # 
         raw = ffi.buffer(start, strings.len)[:]
         # Byte offsets index a str only if every character is one byte: true
         # of ASCII (the usual case), and of Latin-1 text, from which each
-        # string is then re-read as UTF-8.
-        ascii = raw.isascii()
-        src = raw.decode("latin-1")
+        # string is then re-read as UTF-8. Decoding as ASCII is also the
+        # test: on PyPy it is nearly free, isascii() and Latin-1 are not.
+        try:
+            src, ascii = raw.decode("ascii"), True
+        except UnicodeDecodeError:
+            src, ascii = raw.decode("latin-1"), False
         items = ffi.cast("BarterOrderEvent *", batch.items)
         if rows_by_unpack is not None:
             base = start - null  # the address as an int, ~6x faster than int(cast)
