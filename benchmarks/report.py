@@ -40,28 +40,51 @@ TARGETS = [
 # loop); kept here so every regenerated BENCHMARKS.md carries it.
 PROFILE = """## Where the time goes
 
-- Rust, per event of a batch: serde_json parses an event into barter's types
-  in ~400 ns on this machine; conversion to C structs and the string arena add
-  ~250 ns. That alone is more than msgspec's whole typed decode (~550 ns), so
-  "within 1.5x of msgspec" cannot be met while Rust parses and Python builds
-  separate objects.
-- CPython, per event: `struct.iter_unpack` of the 208-byte `BarterOrderEvent`
-  (38 scalar fields) costs ~530 ns, `Decimal` from mantissa and scale ~300 ns,
-  the four to five tuple-based objects ~300 ns. Unpacking only the fields an
-  event needs (a head plus `unpack_from` for the rest) was measured slower:
-  each extra call costs more than the fields it saves. Building our typed
-  objects from values already in Python (the typed floor) costs ~1.8x the
-  plain-tuple floor, which is why the struct path cannot come within 1.3x of
-  plain tuples.
-- A single `from_json` pays a fixed ~3 us on CPython: the out-pointer
-  (`ffi.new`), Rust's per-call work (arena, batch, free: ~400 ns), two
-  `ffi.buffer` views and a pointer-to-int cast (~600 ns) and the checks. PyPy's
-  JIT removes most of it (1.4x, met).
-- "Rust-origin structs" here are structs Rust made from the workload; the
-  EventSink drain of a live producer is measured by
-  `benchmarks/session_load.py` (drain vs. decode of the same events in one run).
+Measured with a Rust timing loop, `timeit` of the pieces and A/B runs of the
+decoder in one process (2 shared cores, numbers per event):
+
+- Rust: serde_json parses an event into barter's types in ~325 ns (from a
+  `&str`; from bytes it was ~400, since each string's UTF-8 was checked
+  again); conversion to C structs and the string arena ~115 ns. A whole
+  `barter_decode` is ~520 ns.
+- The JSON lines path hides that parse: from 256 KiB on, a library thread
+  parses batch k+1 (512 events) while Python builds batch k, so on two cores
+  the batch path costs about what Python's build costs ("one thread" shows
+  the same decode without the overlap). That is also why "Rust-origin >=2x
+  faster than the JSON batch" cannot hold here: both paths now cost the
+  build, and the parse it would save runs on the other core. Without the
+  overlap (and without full access) the ratio is ~1.5x on CPython and ~1.7x
+  on PyPy: parsing (~520 ns) costs less than building.
+- CPython's build from C structs, ~1,250 ns: `struct.iter_unpack` of the 22
+  fields the loop reads (the rest is skipped as padding) ~175 ns; three
+  string slices ~150 ns; `Decimal(int).scaleb` ~230 ns per decimal (text
+  plus `Decimal(str)` was ~315 ns); ~90-100 ns per tuple-based object, of
+  which an event has 3-5; the ~5% error states go through the per-field
+  decoder (~70 ns averaged). The typed floor (objects from values already in
+  Python) is 600 ns and itself 1.8x the plain-tuple floor, so neither "within
+  1.3x of plain tuples" nor "within 1.5x of msgspec" can be met with these
+  objects on CPython: the floor plus full access alone is ~1.4x msgspec's
+  full decode, before any parsing. The 3x over `json.loads` + build falls
+  short for the same reason: the build plus full access (~2,000 ns) is above
+  a third of the baseline (~1,950 ns).
+- Full access costs ~700 ns per event on CPython, over half of it
+  `Timestamp.datetime` (a `timedelta` and a `datetime` made per access);
+  field reads use CPython's C tuple getter (namedtuple's), ~40% cheaper than
+  a property.
+- PyPy: `Decimal(str)` costs ~1 us there (cffi's libmpdec), `Decimal(int)`
+  plus `scaleb` ~60 ns: building decimals from the C mantissa made PyPy's
+  build 2.5x faster. Its loop reads cffi fields directly (a few ns each);
+  a row generator feeding the same loop cost 12%. PyPy's "+full" numbers
+  swing between runs: the same full-access pass over the same classes costs
+  +200 to +1,300 ns/event depending on what the JIT compiled before, which
+  is why some "+full" rows look out of line with their plain row.
+- A single `from_json` on CPython pays ~2,900 ns of fixed cost: the call
+  (~760 ns with Rust's allocation and free), the batch setup (buffers, casts,
+  the unpacker: ~1,300 ns) and the glue (~800 ns). PyPy's JIT removes most of
+  it (~1.3x, met).
 - Timings run with the cyclic GC off for every path alike; the bridge also
-  pauses it by itself while it builds a batch, which the baselines do not.
+  pauses CPython's GC by itself while it builds a large batch, which the
+  baselines do not.
 """.splitlines()
 
 
