@@ -5,7 +5,8 @@
 Decodes the committed workload (100,000 order events of mixed states made by
 rust-ffi's `workload` example) along every path, checks that every path
 produced the same objects, and reports ns/event and the ratios between paths,
-all measured in this one run. Timings are the best of several repetitions.
+all measured in this one run, each path in a fresh interpreter process.
+Timings are the best of several repetitions.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ import gzip
 import json
 import platform
 import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -108,65 +110,157 @@ def memory_ratio(data: bytes, events: int, batch: int) -> dict[str, float]:
     return result
 
 
-def main() -> int:  # noqa: PLR0915 - the suite reads top to bottom
+class Entry(NamedTuple):
+    """One path of the suite, measured in a process of its own."""
+
+    name: str
+    #: Runs the path's measurements given the workload (see ``measure``).
+    body: Callable[[Workload], None]
+
+
+class Workload:
+    """The decoded workload and the measurements of one process."""
+
+    def __init__(self, quick: bool) -> None:
+        self.data = gzip.decompress(WORKLOAD.read_bytes())
+        self.lines = self.data.splitlines()
+        if quick:
+            self.lines = self.lines[:3000]
+            self.data = b"\n".join(self.lines) + b"\n"
+        self.quick = quick
+        self.count = len(self.lines)
+        # PyPy's timings settle only after its JIT has compiled the path and
+        # its GC has grown: more repetitions for the best one.
+        jit = platform.python_implementation() == "PyPy"
+        self.repeat = 2 if quick else 10 if jit else 5
+        self.reference = OrderEvent.from_json_lines(self.data)
+        self.results: dict[str, float] = {}
+        self.checks: dict[str, bool] = {}
+        self.memory: dict[str, float] = {}
+
+    def run(self, name: str, fn: Callable[[], Any], n: int = 0, same: Any = ...) -> None:
+        """Times ``fn`` and, for typed objects, its full-access variant;
+        checks it produced ``same`` (the reference objects by default)."""
+        n = n or self.count
+        same = self.reference if same is ... else same
+        ns, produced = best_ns(fn, n, self.repeat)
+        self.results[name] = ns
+        if same is None:  # not typed objects: no full-access variant either
+            return
+        self.checks[name] = produced == same
+        full_ns, _ = best_ns(lambda: full_access(fn()), n, self.repeat)
+        self.results[f"{name}+full"] = full_ns
+
+
+def _bridge_lines(w: Workload) -> None:
+    w.run("bridge: JSON lines batch", lambda: paths.bridge_lines(w.data))
+    touched = full_access(paths.bridge_lines(w.data))
+    w.checks["full access checksum"] = touched == full_access(w.reference)
+
+
+def _from_json(w: Workload) -> None:
+    single = w.lines[: min(w.count, 10_000)]
+    w.run("bridge: from_json per event", lambda: paths.bridge_single(single), len(single),
+          w.reference[: len(single)])  # fmt: skip
+
+
+def _rust_origin(w: Workload) -> None:
+    rust = paths.RustOrigin(w.data)
+    try:
+        w.run("bridge: Rust-origin structs", rust)
+    finally:
+        rust.close()
+
+
+def _orjson(w: Workload) -> None:
+    build = paths.orjson_build_path()
+    if build is not None:
+        w.run("orjson + build", lambda: build(w.lines))
+
+
+def _msgspec(w: Workload) -> None:
+    decode_lines = peers.msgspec_path()
+    if decode_lines is None:
+        return
+    ns, produced = best_ns(lambda: decode_lines(w.data), w.count, w.repeat)
+    w.results["msgspec typed"] = ns
+    w.checks["msgspec typed"] = len(produced) == w.count
+    w.results["msgspec typed+full"], _ = best_ns(
+        lambda: peers.msgspec_touch(decode_lines(w.data)), w.count, w.repeat
+    )
+
+
+def _typed_floor(w: Workload) -> None:
+    values = paths.prepare_values(w.reference)
+    w.run("floor: typed objects from values", lambda: paths.python_floor(values))
+
+
+def _tuple_floor(w: Workload) -> None:
+    values = paths.prepare_values(w.reference)
+    w.run("floor: plain tuples", lambda: paths.tuple_floor(values), same=None)
+
+
+def _batch_of_1000(w: Workload) -> None:
+    chunk = b"\n".join(w.lines[:1000])
+    ns, _ = best_ns(lambda: paths.bridge_lines(chunk), 1000, w.repeat)
+    w.results["bridge: batch of 1,000"] = ns
+
+
+def _memory(w: Workload) -> None:
+    w.memory = memory_ratio(w.data, 50_000 if w.quick else 1_000_000, 10_000)
+
+
+ENTRIES = [
+    Entry("bridge: JSON lines batch", _bridge_lines),
+    Entry("bridge: JSON lines batch, one thread",
+         lambda w: w.run("bridge: JSON lines batch, one thread",
+                         lambda: paths.bridge_lines_one_thread(w.data))),
+    Entry("bridge: from_json per event", _from_json),
+    Entry("bridge: Rust-origin structs", _rust_origin),
+    Entry("json.loads + build", lambda w: w.run("json.loads + build",
+                                               lambda: paths.json_build(w.lines))),
+    Entry("orjson + build", _orjson),
+    Entry("msgspec typed", _msgspec),
+    Entry("floor: typed objects from values", _typed_floor),
+    Entry("floor: plain tuples", _tuple_floor),
+    Entry("bridge: batch of 1,000", _batch_of_1000),
+    Entry("memory", _memory),
+]  # fmt: skip
+
+
+def measure(name: str, quick: bool) -> dict[str, Any]:
+    """Measures one path in this process."""
+    w = Workload(quick)
+    next(entry for entry in ENTRIES if entry.name == name).body(w)
+    return {"events": w.count, "repeat": w.repeat, "ns_per_event": w.results,
+            "checks": w.checks, "memory": w.memory}  # fmt: skip
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a few thousand events, for CI")
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
+    parser.add_argument("--path", help=argparse.SUPPRESS)  # one path, for the suite itself
     args = parser.parse_args()
+    if args.path:
+        print(json.dumps(measure(args.path, args.quick)))
+        return 0
 
-    data = gzip.decompress(WORKLOAD.read_bytes())
-    lines = data.splitlines()
-    if args.quick:
-        lines = lines[:3000]
-        data = b"\n".join(lines) + b"\n"
-    # PyPy's timings settle only after its JIT has compiled each path and
-    # its GC has grown: more repetitions for the best one.
-    jit = platform.python_implementation() == "PyPy"
-    count, repeat = len(lines), (2 if args.quick else 10 if jit else 5)
-    single = lines[: min(count, 10_000)]
-
-    reference = OrderEvent.from_json_lines(data)
-    values = paths.prepare_values(reference)
-    rust = paths.RustOrigin(data)
+    # Each path runs in a fresh interpreter: what one path leaves behind
+    # (PyPy's JIT traces and heap, CPython's arenas) must not bill another,
+    # which it did by up to 3x on PyPy.
     results: dict[str, float] = {}
     checks: dict[str, bool] = {}
-    expected_touch = full_access(reference)
-
-    def run(name: str, fn: Callable[[], Any], n: int = count, same: Any = reference) -> None:
-        ns, produced = best_ns(fn, n, repeat)
-        results[name] = ns
-        if same is None:  # not typed objects: no full-access variant either
-            return
-        checks[name] = produced == same
-        full_ns, _ = best_ns(lambda: full_access(fn()), n, repeat)
-        results[f"{name}+full"] = full_ns
-
-    run("bridge: JSON lines batch", lambda: paths.bridge_lines(data))
-    run("bridge: JSON lines batch, one thread", lambda: paths.bridge_lines_one_thread(data))
-    run("bridge: from_json per event", lambda: paths.bridge_single(single), len(single),
-        reference[: len(single)])  # fmt: skip
-    run("bridge: Rust-origin structs", rust)
-    run("json.loads + build", lambda: paths.json_build(lines))
-    orjson_build = paths.orjson_build_path()
-    if orjson_build is not None:
-        run("orjson + build", lambda: orjson_build(lines))
-    decode_lines = peers.msgspec_path()
-    if decode_lines is not None:
-        ns, produced = best_ns(lambda: decode_lines(data), count, repeat)
-        results["msgspec typed"] = ns
-        checks["msgspec typed"] = len(produced) == count
-        results["msgspec typed+full"], _ = best_ns(
-            lambda: peers.msgspec_touch(decode_lines(data)), count, repeat
-        )
-    run("floor: typed objects from values", lambda: paths.python_floor(values))
-    run("floor: plain tuples", lambda: paths.tuple_floor(values), same=None)
-    rust.close()
-    checks["full access checksum"] = full_access(paths.bridge_lines(data)) == expected_touch
-
-    batch = 1000
-    ns_batch_1000, _ = best_ns(lambda: paths.bridge_lines(b"\n".join(lines[:batch])), batch, repeat)
-    results["bridge: batch of 1,000"] = ns_batch_1000
-    memory = memory_ratio(data, 50_000 if args.quick else 1_000_000, 10_000)
+    memory: dict[str, float] = {}
+    count = repeat = 0
+    for entry in ENTRIES:
+        command = [sys.executable, __file__, "--path", entry.name, *(["--quick"] * args.quick)]
+        done = subprocess.run(command, check=True, capture_output=True, text=True)
+        part = json.loads(done.stdout)
+        results.update(part["ns_per_event"])
+        checks.update(part["checks"])
+        memory = part["memory"] or memory
+        count, repeat = part["events"], part["repeat"]
 
     r = results
     ratios = {
