@@ -65,8 +65,10 @@ decoder in one process (2 shared cores, numbers per event):
   1.3x of plain tuples" nor "within 1.5x of msgspec" can be met with these
   objects on CPython: the floor plus full access alone is ~1.4x msgspec's
   full decode, before any parsing. The 3x over `json.loads` + build falls
-  short for the same reason: the build plus full access (~2,000 ns) is above
-  a third of the baseline (~1,950 ns).
+  just short for the same reason: the build plus full access (Rust-origin
+  "+full", ~1,900-2,000 ns) is at or above a third of the baseline's
+  (~1,890-1,950 ns), so even a fully hidden parse leaves the JSON path at
+  ~2.8-2.9x.
 - Full access costs ~700 ns per event on CPython, over half of it
   `Timestamp.datetime` (a `timedelta` and a `datetime` made per access);
   field reads use CPython's C tuple getter (namedtuple's), ~40% cheaper than
@@ -74,10 +76,18 @@ decoder in one process (2 shared cores, numbers per event):
 - PyPy: `Decimal(str)` costs ~1 us there (cffi's libmpdec), `Decimal(int)`
   plus `scaleb` ~60 ns: building decimals from the C mantissa made PyPy's
   build 2.5x faster. Its loop reads cffi fields directly (a few ns each);
-  a row generator feeding the same loop cost 12%. PyPy's "+full" numbers
-  swing between runs: the same full-access pass over the same classes costs
-  +200 to +1,300 ns/event depending on what the JIT compiled before, which
-  is why some "+full" rows look out of line with their plain row.
+  a row generator feeding the same loop cost 12%. Without full access the
+  bridge is ~6x faster than `json.loads` + build there.
+- PyPy's full access right after a bridge decode costs ~1,100 ns/event,
+  against ~330 over the same objects after a `gc.collect()` and ~250 over
+  the objects the `json.loads` and floor paths build: the bridge's build
+  leaves GC work that the next allocating code pays. Swapping in `Decimal`
+  from text, constant strings or machine-word ints (cffi hands `size_t`
+  fields out as big-int objects) each left it in place; its cause is not
+  found. Measured in one process with the other paths (an earlier layout of
+  this suite), the same decode + full access came out at 923 ns (3.5x), the
+  GC work falling outside the timed runs: each path now runs in a fresh
+  process, and the table shows the less flattering figure.
 - A single `from_json` on CPython pays ~2,900 ns of fixed cost: the call
   (~760 ns with Rust's allocation and free), the batch setup (buffers, casts,
   the unpacker: ~1,300 ns) and the glue (~800 ns). PyPy's JIT removes most of
