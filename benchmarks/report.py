@@ -79,15 +79,18 @@ decoder in one process (2 shared cores, numbers per event):
   a row generator feeding the same loop cost 12%. Without full access the
   bridge is ~6x faster than `json.loads` + build there.
 - PyPy's full access right after a bridge decode costs ~1,100 ns/event,
-  against ~330 over the same objects after a `gc.collect()` and ~250 over
-  the objects the `json.loads` and floor paths build: the bridge's build
-  leaves GC work that the next allocating code pays. Swapping in `Decimal`
-  from text, constant strings or machine-word ints (cffi hands `size_t`
-  fields out as big-int objects) each left it in place; its cause is not
-  found. Measured in one process with the other paths (an earlier layout of
-  this suite), the same decode + full access came out at 923 ns (3.5x), the
-  GC work falling outside the timed runs: each path now runs in a fresh
-  process, and the table shows the less flattering figure.
+  against ~330 over the same objects after a `gc.collect()` and ~250 after
+  the `json.loads` path. `gc.hooks` shows why: the bridge builds its
+  objects without a minor collection, and the first one after it, in the
+  full pass, promotes them all (~70 ms for 100,000 events). The
+  `json.loads` path's own garbage triggers those collections inside its
+  build (3, ~88 ms). The work is the same, only billed later: counted in,
+  the bridge's decode costs ~1,200 ns/event on PyPy, and 3x over
+  `json.loads` + build with full access would need fewer surviving objects
+  per event, not a faster decoder. (Measured in one process with the other
+  paths, an earlier layout of this suite, the collection fell outside the
+  timed runs and the ratio came out at 3.5x; each path now runs in a fresh
+  process.)
 - A single `from_json` on CPython pays ~2,900 ns of fixed cost: the call
   (~760 ns with Rust's allocation and free), the batch setup (buffers, casts,
   the unpacker: ~1,300 ns) and the glue (~800 ns). PyPy's JIT removes most of
