@@ -24,73 +24,15 @@ use barter_ffi::order_events::{
 use barter_ffi::samples::order_events;
 use barter_ffi::status::BarterStatus;
 use std::mem::{align_of, size_of};
-use std::ptr::{null, null_mut, NonNull};
+use std::ptr::{null, null_mut};
+
+mod common;
+use common::{bytes_of, check, garbage, last_error, Failure};
 
 const ONE: u32 = BarterJsonFormat::One as u32;
 const ARRAY: u32 = BarterJsonFormat::Array as u32;
 const LINES: u32 = BarterJsonFormat::Lines as u32;
 const COLLECT: u32 = BARTER_DECODE_COLLECT_ERRORS;
-
-/// A failed call: its status and the text of `barter_last_error`.
-#[derive(Debug)]
-struct Failure {
-    status: BarterStatus,
-    message: String,
-}
-
-impl Failure {
-    /// Asserts the status and that the message mentions every one of `parts`.
-    #[track_caller]
-    fn expect(&self, status: BarterStatus, parts: &[&str]) {
-        assert_eq!(self.status, status, "message: {}", self.message);
-        for part in parts {
-            assert!(
-                self.message.contains(part),
-                "{:?} does not contain {part:?}",
-                self.message
-            );
-        }
-    }
-}
-
-/// Reads a view handed out by the library.
-///
-/// # Safety
-/// `view` must be valid for reads of its length.
-unsafe fn bytes_of(view: BarterStr) -> Vec<u8> {
-    if view.len == 0 {
-        return Vec::new();
-    }
-    assert!(!view.ptr.is_null());
-    unsafe { std::slice::from_raw_parts(view.ptr, view.len) }.to_vec()
-}
-
-/// `barter_last_error` of this thread, copied.
-fn last_error() -> String {
-    let mut view = BarterStr {
-        ptr: null(),
-        len: 0,
-    };
-    assert_eq!(unsafe { barter_last_error(&mut view) }, BarterStatus::Ok);
-    String::from_utf8(unsafe { bytes_of(view) }).expect("last error is UTF-8")
-}
-
-/// Turns a status into `Ok` or the failure with its message.
-fn check(status: BarterStatus) -> Result<(), Failure> {
-    match status {
-        BarterStatus::Ok => Ok(()),
-        status => Err(Failure {
-            status,
-            message: last_error(),
-        }),
-    }
-}
-
-/// A pointer that is not NULL, to see out-parameters reset on failure. It is
-/// only ever overwritten, never read through.
-fn garbage<T>() -> *mut T {
-    NonNull::dangling().as_ptr()
-}
 
 /// An owned batch, freed on drop (and checked to be NULL afterwards).
 struct Batch(*mut BarterOrderEventBatch);

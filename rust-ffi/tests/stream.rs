@@ -3,10 +3,8 @@
 //! same items, the same line errors (numbers and messages), and fail with the
 //! same status and message.
 
-use barter_ffi::abi::barter_last_error;
 use barter_ffi::batch::{BarterLineError, BARTER_DECODE_COLLECT_ERRORS};
 use barter_ffi::buffer::{barter_buffer_free, BarterBuffer};
-use barter_ffi::ctypes::strings::BarterStr;
 use barter_ffi::json::BarterJsonFormat;
 use barter_ffi::messages::{
     barter_batch_free, barter_decode, barter_encode, BarterBatch, BarterKeys, BarterMessage,
@@ -17,9 +15,12 @@ use barter_ffi::stream::{
     barter_decode_stream_free, barter_decode_stream_new, barter_decode_stream_next,
     BarterDecodeStream,
 };
-use std::ptr::{null, null_mut, NonNull};
+use std::ptr::{null, null_mut};
 use std::sync::mpsc;
 use std::time::Duration;
+
+mod common;
+use common::{bytes_of, check, garbage, last_error, Failure};
 
 const LINES: u32 = BarterJsonFormat::Lines as u32;
 const COLLECT: u32 = BARTER_DECODE_COLLECT_ERRORS;
@@ -28,12 +29,6 @@ const INDEXED: u32 = BarterKeys::Indexed as u32;
 /// Batch sizes every comparison runs with: one item, a few, an odd size, and
 /// more than any input here (one batch).
 const BATCH_SIZES: [usize; 4] = [1, 2, 7, 1 << 20];
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Failure {
-    status: BarterStatus,
-    message: String,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct LineError {
@@ -70,37 +65,6 @@ impl Streamed {
             all.errors.extend(batch.errors.iter().cloned());
         }
         all
-    }
-}
-
-fn garbage<T>() -> *mut T {
-    NonNull::dangling().as_ptr()
-}
-
-/// Reads a view handed out by the library.
-unsafe fn bytes_of(view: BarterStr) -> Vec<u8> {
-    if view.len == 0 {
-        return Vec::new();
-    }
-    unsafe { std::slice::from_raw_parts(view.ptr, view.len) }.to_vec()
-}
-
-fn last_error() -> String {
-    let mut view = BarterStr {
-        ptr: null(),
-        len: 0,
-    };
-    assert_eq!(unsafe { barter_last_error(&mut view) }, BarterStatus::Ok);
-    String::from_utf8(unsafe { bytes_of(view) }).unwrap()
-}
-
-fn check(status: BarterStatus) -> Result<(), Failure> {
-    match status {
-        BarterStatus::Ok => Ok(()),
-        status => Err(Failure {
-            status,
-            message: last_error(),
-        }),
     }
 }
 

@@ -3,23 +3,14 @@
 //! its own: the limits are process-wide, and lowering them would fail the
 //! decodes of tests running beside it.
 
-use barter_ffi::abi::barter_last_error;
-use barter_ffi::ctypes::strings::BarterStr;
 use barter_ffi::limits::{barter_limits_get, barter_limits_set, BarterLimits};
 use barter_ffi::messages::{barter_decode, BarterBatch};
 use barter_ffi::status::BarterStatus;
 use barter_ffi::stream::{barter_decode_stream_free, barter_decode_stream_new, BarterDecodeStream};
-use std::ptr::{null, NonNull};
+use std::ptr::NonNull;
 
-fn last_error() -> String {
-    let mut view = BarterStr {
-        ptr: null(),
-        len: 0,
-    };
-    assert_eq!(unsafe { barter_last_error(&mut view) }, BarterStatus::Ok);
-    let bytes = unsafe { std::slice::from_raw_parts(view.ptr, view.len) };
-    String::from_utf8(bytes.to_vec()).unwrap()
-}
+mod common;
+use common::last_error;
 
 #[test]
 fn an_input_over_the_limit_is_refused_before_the_stream_starts() {
