@@ -14,6 +14,7 @@ import gc
 import json
 import platform
 from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Context, Decimal, Inexact, Rounded
 from typing import Any, Callable, ClassVar, Generic, NamedTuple, TypeVar, Union
 
@@ -232,10 +233,23 @@ FAST_DECODERS: dict[str, Callable[[Any, Keys], list[Any]]] = {}
 #: the objects of batch k. Smaller inputs are not worth the thread.
 _STREAM_FROM_BYTES = 1 << 18
 _STREAM_ITEMS = 512
-#: CPython's cyclic GC would scan every live object several times while the
-#: (acyclic) objects of a large input are built. PyPy's GC needs no pause,
-#: and re-enabling it can start a major collection at once.
+#: CPython's cyclic GC would scan every live object several times while
+#: thousands of (acyclic) objects are built. PyPy's GC needs no pause, and
+#: re-enabling it can start a major collection at once.
 _PAUSE_GC = platform.python_implementation() == "CPython"
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pauses CPython's cyclic GC (if it is on) while a large batch is built."""
+    paused = _PAUSE_GC and gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def _decode(
@@ -270,24 +284,19 @@ def _decode_stream(
     out = ffi.new("BarterBatch **")
     items: list[M] = []
     errors: list[LineError] = []
-    # For the whole input, not per batch (see _fastpath).
-    paused = _PAUSE_GC and gc.isenabled()
-    if paused:
-        gc.disable()
     try:
-        while True:
-            check(lib.barter_decode_stream_next(stream[0], out))
-            if out[0] == ffi.NULL:
-                return items, errors
-            try:
-                more, bad = _items(cls, out[0], keys, flags)
-            finally:
-                lib.barter_batch_free(out)
-            items += more
-            errors += bad
+        with gc_paused():  # for the whole input, not batch by batch
+            while True:
+                check(lib.barter_decode_stream_next(stream[0], out))
+                if out[0] == ffi.NULL:
+                    return items, errors
+                try:
+                    more, bad = _items(cls, out[0], keys, flags)
+                finally:
+                    lib.barter_batch_free(out)
+                items += more
+                errors += bad
     finally:
-        if paused:
-            gc.enable()
         lib.barter_decode_stream_free(stream)
 
 

@@ -18,14 +18,13 @@ keep one decoder. The tests compare every event with ``_from_c``'s.
 
 from __future__ import annotations
 
-import gc
 import platform
 import struct
 from collections.abc import Iterable, Iterator
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable
 
 from . import _codec
-from ._codec import decimal_of
+from ._codec import decimal_of, gc_paused
 from ._keys import ExchangeId, OrderKey
 from ._messages import OrderEvent
 from ._native import ffi, lib
@@ -70,18 +69,11 @@ ROW = (
 )
 
 
-class Part(NamedTuple):
-    """Some fields of a C struct, read with one ``struct`` call: ``names``
-    gives each field's position in the unpacked tuple."""
-
-    layout: struct.Struct
-    names: dict[str, int]
-
-
-def part(c_type: str, fields: tuple[str, ...]) -> Part:
+def row_format(c_type: str, fields: tuple[str, ...]) -> struct.Struct:
     """A format spanning all of ``c_type`` (as ``iter_unpack`` needs) that
-    unpacks the named scalar fields, in struct order, and skips the rest.
-    Nested fields are named with dots, e.g. ``key.cid.len``."""
+    unpacks the named scalar fields and skips the rest as padding. Nested
+    fields are named with dots, e.g. ``key.cid.len``; they must come in
+    struct order, as the tuple's positions follow it."""
     leaves: dict[str, tuple[int, Any]] = {}
 
     def walk(ctype: Any, prefix: str, base: int) -> None:
@@ -92,17 +84,18 @@ def part(c_type: str, fields: tuple[str, ...]) -> Part:
                 leaves[f"{prefix}{name}"] = (base + field.offset, field.type)
 
     walk(ffi.typeof(c_type), "", 0)
-    chosen = sorted(fields, key=lambda name: leaves[name][0])
     codes, position = ["="], 0
-    for name in chosen:
+    for name in fields:
         offset, ctype = leaves[name]
+        if offset < position:
+            raise RuntimeError(f"{c_type}.{name} is not in struct order in the row")
         if offset > position:
             codes.append(f"{offset - position}x")
         code = _CODES[ffi.sizeof(ctype)]
         codes.append(code.lower() if ctype.cname.startswith("int") else code)
         position = offset + ffi.sizeof(ctype)
     codes.append(f"{ffi.sizeof(c_type) - position}x")
-    return Part(struct.Struct("".join(codes)), {name: index for index, name in enumerate(chosen)})
+    return struct.Struct("".join(codes))
 
 
 Rows = Callable[[Any, int], Iterator[tuple[Any, ...]]]
@@ -111,11 +104,8 @@ Rows = Callable[[Any, int], Iterator[tuple[Any, ...]]]
 def _unpacked_rows() -> Rows:
     """CPython: the rows of a batch by ``struct.iter_unpack``; pointers stay
     addresses (the loop subtracts the string buffer's)."""
-    layout = part("BarterOrderEvent", ROW)
-    if tuple(layout.names) != ROW:
-        raise RuntimeError("BarterOrderEvent's fields are not in the order _fastpath reads them")
-    size = layout.layout.size
-    unpack = layout.layout.iter_unpack
+    layout = row_format("BarterOrderEvent", ROW)
+    size, unpack = layout.size, layout.iter_unpack
 
     def rows(items: Any, count: int) -> Iterator[tuple[Any, ...]]:
         return unpack(ffi.buffer(items, count * size))
@@ -259,25 +249,16 @@ _GC_PAUSE_FROM = 512
 
 
 def _without_gc(decode: Callable[[Any, Any], list[Any]]) -> Callable[[Any, Any], list[Any]]:
-    """Runs a decoder with the cyclic GC paused: building thousands of
-    acyclic tuples would otherwise trigger collections that scan every live
-    object, several times per batch."""
+    """Runs a decoder with CPython's cyclic GC paused for large batches."""
 
     def run(batch: Any, keys: Any) -> list[Any]:
         if batch.len < _GC_PAUSE_FROM:
             return decode(batch, keys)
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with gc_paused():
             return decode(batch, keys)
-        finally:
-            if enabled:
-                gc.enable()
 
     return run
 
 
 _CPYTHON = platform.python_implementation() == "CPython"
-_codec.FAST_DECODERS["BarterOrderEvent"] = (
-    _without_gc(_order_event_decoder(unpacked=True)) if _CPYTHON else _order_event_decoder(False)
-)
+_codec.FAST_DECODERS["BarterOrderEvent"] = _without_gc(_order_event_decoder(unpacked=_CPYTHON))
