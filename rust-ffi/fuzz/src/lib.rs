@@ -261,15 +261,15 @@ pub fn check_order_events_encode(events: &[BarterOrderEvent], format: u32) {
 
 // --- barter_decode / barter_encode ----------------------------------------------------
 
-/// Decodes `input` as `message`/`keys`, checks the batch, and returns the
-/// re-encoded bytes (or `None` when the input was rejected).
-pub fn messages_decode(
+/// `barter_decode`: the batch, or the failing status (with the out-pointer
+/// checked to be reset).
+fn decode_raw(
     message: u32,
     keys: u32,
     input: &[u8],
     format: u32,
     flags: u32,
-) -> Option<Vec<u8>> {
+) -> Result<*mut BarterBatch, BarterStatus> {
     let mut batch: *mut BarterBatch = garbage();
     let status = unsafe {
         barter_decode(
@@ -287,9 +287,27 @@ pub fn messages_decode(
             batch.is_null(),
             "decode failed but left its out-pointer set"
         );
-        check_failure(status, "barter_decode");
-        return None;
+        return Err(status);
     }
+    Ok(batch)
+}
+
+/// Decodes `input` as `message`/`keys`, checks the batch, and returns the
+/// re-encoded bytes (or `None` when the input was rejected).
+pub fn messages_decode(
+    message: u32,
+    keys: u32,
+    input: &[u8],
+    format: u32,
+    flags: u32,
+) -> Option<Vec<u8>> {
+    let mut batch = match decode_raw(message, keys, input, format, flags) {
+        Ok(batch) => batch,
+        Err(status) => {
+            check_failure(status, "barter_decode");
+            return None;
+        }
+    };
     let view = unsafe { &*batch };
     assert_eq!((view.message, view.keys), (message, keys));
     if format == ONE {
@@ -416,25 +434,7 @@ fn failure(status: BarterStatus) -> Failure {
 
 /// `barter_decode` of `input` as JSON lines.
 fn decode_whole(message: u32, keys: u32, input: &[u8], flags: u32) -> Result<Decoded, Failure> {
-    let mut batch: *mut BarterBatch = garbage();
-    let status = unsafe {
-        barter_decode(
-            message,
-            keys,
-            input.as_ptr(),
-            input.len(),
-            LINES,
-            flags,
-            &mut batch,
-        )
-    };
-    if status != BarterStatus::Ok {
-        assert!(
-            batch.is_null(),
-            "decode failed but left its out-pointer set"
-        );
-        return Err(failure(status));
-    }
+    let batch = decode_raw(message, keys, input, LINES, flags).map_err(failure)?;
     let mut decoded = Decoded::default();
     decoded.add(batch, message, keys, input);
     Ok(decoded)
