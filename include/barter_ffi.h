@@ -10,7 +10,7 @@
 /*
  Bumped on every change to a public struct, tag value or signature.
  */
-#define BARTER_ABI_VERSION 1
+#define BARTER_ABI_VERSION 2
 
 /*
  Decode flag: with `BARTER_JSON_FORMAT_LINES`, a bad line is recorded in
@@ -97,6 +97,11 @@ typedef enum {
    Rust code panicked; the panic was caught at the boundary.
    */
   BARTER_STATUS_PANIC = 7,
+  /*
+   The result is valid but does not fit in the caller's buffer; the
+   function's size out-parameter says how large a buffer it needs.
+   */
+  BARTER_STATUS_BUFFER_TOO_SMALL = 8,
 } BarterStatus;
 
 /*
@@ -1161,6 +1166,47 @@ BarterStatus barter_decode(uint32_t message,
                            uint32_t format,
                            uint32_t flags,
                            BarterBatch **out_batch);
+
+/*
+ Parses one JSON value of the barter type `message` (a `BarterMessage`)
+ with `keys` (a `BarterKeys`) into the caller's memory: the item's C
+ struct at `out`, and right after it every string byte and array the
+ item points to, all inside `out[0 .. out_len)`. Nothing is allocated that
+ outlives the call and there is nothing to free: the item and its views
+ are valid as long as the caller keeps `out` unchanged.
+
+ The input is checked, parsed and converted exactly as `barter_decode`
+ with `BARTER_JSON_FORMAT_ONE` and no flags does: an input it rejects
+ fails here with the same status and `barter_last_error` message.
+
+ `*out_used` is set to 0 first. On success it is the number of bytes
+ written at `out` (struct, strings and arrays). If the item is valid but
+ needs more than `out_len` bytes, the result is
+ `BARTER_STATUS_BUFFER_TOO_SMALL` and `*out_used` is the exact size
+ needed: a retry with a buffer that large succeeds. The arguments are
+ checked first, then the input, then the size. `sizeof` the item plus
+ `input_len` bytes is always enough for messages without arrays (all
+ but `BARTER_MESSAGE_ACCOUNT_SNAPSHOT` and `BARTER_MESSAGE_ACCOUNT_EVENT`),
+ since a decoded string is never longer than its JSON. On any failure,
+ the bytes of `out` are unspecified; none past `out_len` are touched.
+
+ `out` must be aligned to the item's C struct (`alignof`), else the
+ result is `BARTER_STATUS_INVALID_ARGUMENT`. `out` may be NULL only when
+ `out_len` is 0, to ask for the size; `input` may be NULL when
+ `input_len` is 0. The input is not retained.
+
+ # Safety
+ `input` must be valid for reads of `input_len` bytes; `out` must be
+ valid for writes of `out_len` bytes and not overlap `input`; `out_used`
+ must be NULL or valid for writes.
+ */
+BarterStatus barter_decode_one_into(uint32_t message,
+                                    uint32_t keys,
+                                    const uint8_t *input,
+                                    size_t input_len,
+                                    void *out,
+                                    size_t out_len,
+                                    size_t *out_used);
 
 /*
  Frees the batch `*batch` points to and sets `*batch` to NULL. Passing

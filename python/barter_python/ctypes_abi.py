@@ -55,7 +55,7 @@ from typing import Any
 
 # --- #define constants --------------------------------------------------------
 
-BARTER_ABI_VERSION = 1
+BARTER_ABI_VERSION = 2
 BARTER_DECODE_COLLECT_ERRORS = 1
 BARTER_DECIMAL_MAX_SCALE = 28
 BARTER_MAX_INPUT_BYTES = 1073741824
@@ -76,6 +76,7 @@ BARTER_STATUS_INVALID_JSON = 4
 BARTER_STATUS_INVALID_DATA = 5
 BARTER_STATUS_LIMIT_EXCEEDED = 6
 BARTER_STATUS_PANIC = 7
+BARTER_STATUS_BUFFER_TOO_SMALL = 8
 
 # BarterKeyKind
 BARTER_KEY_KIND_INDEX = 1
@@ -577,6 +578,12 @@ FUNCTIONS: dict[str, tuple[Any, list[Any]]] = {
         [c_uint32, c_uint32, _Bytes, c_size_t, c_uint32, c_uint32, POINTER(POINTER(BarterBatch))],
     ),
     "barter_batch_free": (_Status, [POINTER(POINTER(BarterBatch))]),
+    # `out` must be aligned for the item's struct: a ctypes array of the
+    # struct, or of c_uint64, is; a bytearray is not guaranteed to be.
+    "barter_decode_one_into": (
+        _Status,
+        [c_uint32, c_uint32, _Bytes, c_size_t, c_void_p, c_size_t, POINTER(c_size_t)],
+    ),
     "barter_encode": (
         _Status,
         [c_uint32, c_uint32, c_void_p, c_size_t, c_uint32, POINTER(POINTER(BarterBuffer))],

@@ -16,6 +16,7 @@ class Status(enum.IntEnum):
     INVALID_DATA = 5
     LIMIT_EXCEEDED = 6
     PANIC = 7
+    BUFFER_TOO_SMALL = 8
 
 
 class BarterError(Exception):
@@ -54,4 +55,7 @@ def error_for(status: int, message: str) -> BarterError:
         return BarterPanicError(message, known)
     if known is Status.LIMIT_EXCEEDED:
         return BarterLimitError(message, known)
+    if known is Status.BUFFER_TOO_SMALL:
+        # The caller's own buffer was short, not the input bad.
+        return BarterError(message, known)
     return BarterValueError(message, known)

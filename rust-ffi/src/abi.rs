@@ -31,7 +31,7 @@ use crate::status::{ffi_call, out_param, BarterStatus};
 use std::mem::{align_of, size_of};
 
 /// Bumped on every change to a public struct, tag value or signature.
-pub const BARTER_ABI_VERSION: u32 = 1;
+pub const BARTER_ABI_VERSION: u32 = 2;
 
 /// Names a public struct for `barter_abi_struct_layout`.
 #[repr(C)]

@@ -1,6 +1,7 @@
 //! Decoding JSON into an owned batch of C structs. One allocation owns the
 //! structs, the per-line errors and every string byte they point to; it is
-//! released by exactly one free function.
+//! released by exactly one free function. Or, for one value, into the
+//! caller's memory, where nothing is allocated that outlives the call.
 
 use crate::ctypes::arena::Arena;
 use crate::ctypes::strings::BarterStr;
@@ -11,6 +12,7 @@ use crate::limits::check_input_len;
 use crate::status::{BarterStatus, FfiError};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::mem::{align_of, size_of};
 
 /// Decode flag: with `BARTER_JSON_FORMAT_LINES`, a bad line is recorded in
 /// the batch's `errors` and decoding goes on, instead of failing the call.
@@ -144,6 +146,70 @@ where
     Ok(decoded)
 }
 
+/// Parses `input` as one barter value of type `T` exactly as `decode` does
+/// with `BarterJsonFormat::One` (same checks, parse and conversion, so the
+/// same errors), and writes its C struct at `out`, followed by every string
+/// and array it points to. Returns the bytes that takes; the item was
+/// written only if that is at most `out_len`, else nothing past `out_len`
+/// was touched and the count is the size of buffer to retry with.
+///
+/// # Safety
+/// `out` must be NULL only if `out_len` is 0, else valid for writes of
+/// `out_len` bytes, and not accessed otherwise during the call.
+pub(crate) unsafe fn decode_into<T>(
+    input: &[u8],
+    out: *mut u8,
+    out_len: usize,
+) -> Result<usize, FfiError>
+where
+    T: DeserializeOwned + ToC,
+{
+    check_region(out, out_len, "out")?;
+    let align = align_of::<T::C>();
+    if !out.cast::<T::C>().is_aligned() {
+        let name = std::any::type_name::<T::C>().rsplit("::").next();
+        return Err(FfiError::invalid(format!(
+            "`out` must be aligned to {align} bytes, the alignment of {}",
+            name.unwrap_or("the item")
+        )));
+    }
+    // SAFETY: per this function's contract, and `out` is aligned as checked.
+    let mut arena = unsafe { Arena::borrowing(out, out_len, size_of::<T::C>(), align) };
+    let mut item = None;
+    parse_each::<T>(input, BarterJsonFormat::One, |origin, parsed| {
+        item = Some(convert(&parsed?, origin, &mut arena)?);
+        Ok(())
+    })?;
+    let item = item.expect("a successful parse of one value yields one item");
+    let used = arena.used();
+    if used <= out_len {
+        // SAFETY: aligned, and `used` counts the struct's bytes at `out`
+        // first, so they are inside the region; the arena wrote after them.
+        unsafe { out.cast::<T::C>().write(item) };
+    }
+    Ok(used)
+}
+
+/// Checks a caller's region of `len` `T`s at `ptr`: NULL only when empty,
+/// and no longer than any object can be.
+fn check_region<T>(ptr: *const T, len: usize, name: &str) -> Result<(), FfiError> {
+    if len == 0 {
+        return Ok(());
+    }
+    if ptr.is_null() {
+        return Err(FfiError::null(name));
+    }
+    // No object spans more than isize::MAX bytes: a longer length is a lie,
+    // and from_raw_parts with it would be undefined behaviour.
+    if len > isize::MAX as usize / size_of::<T>().max(1) {
+        return Err(FfiError::new(
+            BarterStatus::LimitExceeded,
+            format!("`{name}`: {len} items cannot fit in memory"),
+        ));
+    }
+    Ok(())
+}
+
 /// # Safety
 /// `ptr` must be NULL only if `len` is 0, else valid for reads of `len` `T`s.
 pub(crate) unsafe fn input_slice<'a, T>(
@@ -151,21 +217,11 @@ pub(crate) unsafe fn input_slice<'a, T>(
     len: usize,
     name: &str,
 ) -> Result<&'a [T], FfiError> {
+    check_region(ptr, len, name)?;
     if len == 0 {
         return Ok(&[]);
     }
-    if ptr.is_null() {
-        return Err(FfiError::null(name));
-    }
-    // No object spans more than isize::MAX bytes: a longer length is a lie,
-    // and from_raw_parts with it would be undefined behaviour.
-    if len > isize::MAX as usize / std::mem::size_of::<T>().max(1) {
-        return Err(FfiError::new(
-            BarterStatus::LimitExceeded,
-            format!("`{name}`: {len} items cannot fit in memory"),
-        ));
-    }
-    // SAFETY: non-NULL and, per the caller, valid for `len` items.
+    // SAFETY: checked non-NULL and, per the caller, valid for `len` items.
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
 }
 

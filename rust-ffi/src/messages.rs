@@ -1,8 +1,11 @@
 //! The exported functions for every barter type that crosses the ABI, chosen
 //! by a `BarterMessage` and a `BarterKeys` value: JSON to an owned batch of C
-//! structs (`barter_decode`), and C structs to JSON (`barter_encode`).
+//! structs (`barter_decode`), one JSON value into the caller's memory
+//! (`barter_decode_one_into`), and C structs to JSON (`barter_encode`).
 
-use crate::batch::{check_flags, decode, encode, input_slice, BarterLineError, Decoded};
+use crate::batch::{
+    check_flags, decode, decode_into, encode, input_slice, BarterLineError, Decoded,
+};
 use crate::buffer::{self, BarterBuffer};
 use crate::ctypes::strings::BarterStr;
 use crate::ctypes::{c_tag, FromC, ToC};
@@ -152,6 +155,7 @@ impl BatchBox {
 #[derive(Clone, Copy)]
 pub(crate) struct Codec {
     decode: fn(&[u8], BarterJsonFormat, bool) -> Result<BatchBox, FfiError>,
+    decode_into: unsafe fn(&[u8], *mut u8, usize) -> Result<usize, FfiError>,
     encode: unsafe fn(*const c_void, usize, BarterJsonFormat) -> Result<Vec<u8>, FfiError>,
     /// The body of a decode stream's thread.
     pub(crate) stream: fn(Feed<'_>),
@@ -165,6 +169,7 @@ impl Codec {
     {
         Codec {
             decode: decode_as::<T>,
+            decode_into: decode_into::<T>,
             encode: encode_as::<T>,
             stream: stream::produce::<T>,
         }
@@ -259,6 +264,66 @@ pub unsafe extern "C" fn barter_decode(
         let format = BarterJsonFormat::from_raw(format)?;
         let collect = check_flags(format, flags)?;
         *out_batch = (codec.decode)(input, format, collect)?.into_raw(message, keys);
+        Ok(())
+    })
+}
+
+/// Parses one JSON value of the barter type `message` (a `BarterMessage`)
+/// with `keys` (a `BarterKeys`) into the caller's memory: the item's C
+/// struct at `out`, and right after it every string byte and array the
+/// item points to, all inside `out[0 .. out_len)`. Nothing is allocated that
+/// outlives the call and there is nothing to free: the item and its views
+/// are valid as long as the caller keeps `out` unchanged.
+///
+/// The input is checked, parsed and converted exactly as `barter_decode`
+/// with `BARTER_JSON_FORMAT_ONE` and no flags does: an input it rejects
+/// fails here with the same status and `barter_last_error` message.
+///
+/// `*out_used` is set to 0 first. On success it is the number of bytes
+/// written at `out` (struct, strings and arrays). If the item is valid but
+/// needs more than `out_len` bytes, the result is
+/// `BARTER_STATUS_BUFFER_TOO_SMALL` and `*out_used` is the exact size
+/// needed: a retry with a buffer that large succeeds. The arguments are
+/// checked first, then the input, then the size. `sizeof` the item plus
+/// `input_len` bytes is always enough for messages without arrays (all
+/// but `BARTER_MESSAGE_ACCOUNT_SNAPSHOT` and `BARTER_MESSAGE_ACCOUNT_EVENT`),
+/// since a decoded string is never longer than its JSON. On any failure,
+/// the bytes of `out` are unspecified; none past `out_len` are touched.
+///
+/// `out` must be aligned to the item's C struct (`alignof`), else the
+/// result is `BARTER_STATUS_INVALID_ARGUMENT`. `out` may be NULL only when
+/// `out_len` is 0, to ask for the size; `input` may be NULL when
+/// `input_len` is 0. The input is not retained.
+///
+/// # Safety
+/// `input` must be valid for reads of `input_len` bytes; `out` must be
+/// valid for writes of `out_len` bytes and not overlap `input`; `out_used`
+/// must be NULL or valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn barter_decode_one_into(
+    message: u32,
+    keys: u32,
+    input: *const u8,
+    input_len: usize,
+    out: *mut c_void,
+    out_len: usize,
+    out_used: *mut usize,
+) -> BarterStatus {
+    ffi_call(|| {
+        // SAFETY: per this function's contract.
+        let out_used = unsafe { out_param(out_used, "out_used") }?;
+        *out_used = 0;
+        let input = unsafe { input_slice(input, input_len, "input") }?;
+        let codec = codec(message, keys)?;
+        // SAFETY: per this function's contract.
+        let used = unsafe { (codec.decode_into)(input, out.cast(), out_len) }?;
+        *out_used = used;
+        if used > out_len {
+            return Err(FfiError::new(
+                BarterStatus::BufferTooSmall,
+                format!("out_len is {out_len} bytes; this item needs {used}"),
+            ));
+        }
         Ok(())
     })
 }

@@ -28,6 +28,9 @@ pub enum BarterStatus {
     LimitExceeded = 6,
     /// Rust code panicked; the panic was caught at the boundary.
     Panic = 7,
+    /// The result is valid but does not fit in the caller's buffer; the
+    /// function's size out-parameter says how large a buffer it needs.
+    BufferTooSmall = 8,
 }
 
 /// An error on its way to the C caller: a status plus a human-readable message.

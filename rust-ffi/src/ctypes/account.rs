@@ -259,15 +259,15 @@ where
         for (index, snapshot) in self.instruments.iter().enumerate() {
             let field = format!("instruments[{index}]");
             let orders = convert_all(&snapshot.orders, arena, &format!("{field}.orders"))?;
-            let (orders, orders_len) = arena.keep_slice(orders);
+            let (orders, orders_len) = arena.keep_slice(orders)?;
             instruments.push(BarterInstrumentSnapshot {
                 instrument: snapshot.instrument.to_c(arena).map_err(at(&field))?,
                 orders,
                 orders_len,
             });
         }
-        let (balances, balances_len) = arena.keep_slice(balances);
-        let (instruments, instruments_len) = arena.keep_slice(instruments);
+        let (balances, balances_len) = arena.keep_slice(balances)?;
+        let (instruments, instruments_len) = arena.keep_slice(instruments)?;
         Ok(BarterAccountSnapshot {
             exchange: self.exchange.to_c(arena).map_err(at("exchange"))?,
             balances,
