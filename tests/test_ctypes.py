@@ -23,6 +23,7 @@ from cffi import FFI
 import barter_python
 from barter_python import ctypes_abi as abi
 from barter_python._native import ffi
+from barter_python.errors import BarterError, Status, error_for
 from barter_python.execution import OrderEvent
 from conftest import CASES, FIXTURES, Case
 
@@ -188,6 +189,55 @@ def test_encode_a_ctypes_event_back_to_serde() -> None:
         LIB.barter_order_event_batch_free(ctypes.byref(batch))
     assert not buffer
     assert not batch
+
+
+def _decode_one_into(data: bytes, out: Any, out_len: int) -> tuple[int, int]:
+    used = ctypes.c_size_t(99)
+    status = LIB.barter_decode_one_into(
+        abi.BARTER_MESSAGE_ORDER_EVENT,
+        abi.BARTER_KEYS_INDEXED,
+        data,
+        len(data),
+        out,
+        out_len,
+        ctypes.byref(used),
+    )
+    return status, used.value
+
+
+def test_each_fixture_event_decodes_into_a_ctypes_buffer(case: Case) -> None:
+    """barter_decode_one_into: the event and its strings land in memory that
+    Python owns, nothing to free; a short buffer gets the exact size back."""
+    data = case.serde.encode()
+    status, needed = _decode_one_into(data, None, 0)
+    assert status == abi.BARTER_STATUS_BUFFER_TOO_SMALL
+    message = abi.last_error(LIB)
+    assert message == f"out_len is 0 bytes; this item needs {needed}"
+    # The caller's buffer was short, not the input bad: not a ValueError.
+    error = error_for(status, message)
+    assert type(error) is BarterError
+    assert error.status is Status.BUFFER_TOO_SMALL
+    item_size = ctypes.sizeof(abi.BarterOrderEvent)
+    assert item_size <= needed <= item_size + len(data)
+    # Words of c_uint64 are aligned for the struct; a bytearray need not be.
+    words = (ctypes.c_uint64 * (needed // 8 + 1))()
+    status, used = _decode_one_into(data, words, needed - 1)
+    assert (status, used) == (abi.BARTER_STATUS_BUFFER_TOO_SMALL, needed)
+    assert abi.last_error(LIB) == f"out_len is {needed - 1} bytes; this item needs {needed}"
+    status, used = _decode_one_into(data, ctypes.byref(words, 1), needed)
+    assert (status, used) == (abi.BARTER_STATUS_INVALID_ARGUMENT, 0)
+    align = ctypes.alignment(abi.BarterOrderEvent)
+    assert f"`out` must be aligned to {align} bytes" in abi.last_error(LIB)
+    status, used = _decode_one_into(data, words, needed)
+    assert (status, used) == (abi.BARTER_STATUS_OK, needed)
+    event = abi.BarterOrderEvent.from_buffer(words)
+    assert abi.order_event_to_dict(event) == json.loads(case.serde)
+    start = ctypes.addressof(words)
+    for view in (event.key.strategy, event.key.cid, event.state.id):
+        at = ctypes.cast(view.ptr, ctypes.c_void_p).value or 0
+        assert view.len == 0 or start + item_size <= at < at + view.len <= start + used
+    status, used = _decode_one_into(data[:-1], words, needed)
+    assert (status, used) == (abi.BARTER_STATUS_INVALID_JSON, 0)
 
 
 # Run in a fresh interpreter where cffi cannot be imported at all: the module

@@ -7,7 +7,7 @@ use barter_ffi::batch::{BarterLineError, BARTER_DECODE_COLLECT_ERRORS};
 use barter_ffi::buffer::{barter_buffer_free, BarterBuffer};
 use barter_ffi::json::BarterJsonFormat;
 use barter_ffi::messages::{
-    barter_batch_free, barter_decode, barter_encode, BarterBatch, BarterKeys, BarterMessage,
+    barter_batch_free, barter_encode, BarterBatch, BarterKeys, BarterMessage,
 };
 use barter_ffi::samples::messages;
 use barter_ffi::status::BarterStatus;
@@ -20,7 +20,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 mod common;
-use common::{bytes_of, check, garbage, last_error, Failure};
+use common::{bytes_of, check, decode, garbage, last_error, Failure};
 
 const LINES: u32 = BarterJsonFormat::Lines as u32;
 const COLLECT: u32 = BARTER_DECODE_COLLECT_ERRORS;
@@ -103,25 +103,8 @@ unsafe fn take(mut batch: *mut BarterBatch, message: u32, keys: u32) -> Contents
 
 /// `barter_decode` of the whole input as JSON lines.
 fn decode_whole(message: u32, keys: u32, input: &[u8], flags: u32) -> Result<Contents, Failure> {
-    let mut batch: *mut BarterBatch = garbage();
-    let status = unsafe {
-        barter_decode(
-            message,
-            keys,
-            input.as_ptr(),
-            input.len(),
-            LINES,
-            flags,
-            &mut batch,
-        )
-    };
-    match check(status) {
-        Ok(()) => Ok(unsafe { take(batch, message, keys) }),
-        Err(failure) => {
-            assert!(batch.is_null());
-            Err(failure)
-        }
-    }
+    let batch = decode(message, keys, input, LINES, flags)?;
+    Ok(unsafe { take(batch, message, keys) })
 }
 
 /// `barter_decode_stream_new`; the stream, or why it was refused.

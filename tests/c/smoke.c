@@ -1,6 +1,7 @@
 /*
  * Smoke test of the C ABI from C itself: the handshake, one decode with an
- * embedded NUL, the encode back to identical bytes, an error, and the frees.
+ * embedded NUL, the encode back to identical bytes, an error, and the frees;
+ * then the same decode into memory of our own, with nothing to free.
  * Built and run by tests/c/run.sh. Exits 0 when every check passes, else
  * prints the failed check and exits 1.
  */
@@ -176,6 +177,37 @@ static int check_round_trip(void) {
     return 0;
 }
 
+/* sizeof the item plus the input's length is always room enough for an
+ * item without arrays; the union makes the buffer aligned for the item. */
+static int check_decode_into(void) {
+    size_t json_len = sizeof event_json - 1, used = 0;
+    union {
+        BarterOrderEvent event;
+        unsigned char bytes[sizeof(BarterOrderEvent) + sizeof event_json];
+    } out;
+    const unsigned char *cid;
+
+    CHECK_OK(barter_decode_one_into(BARTER_MESSAGE_ORDER_EVENT,
+                                    BARTER_KEYS_INDEXED,
+                                    (const uint8_t *)event_json, json_len,
+                                    &out, sizeof out, &used));
+    CHECK(used > sizeof(BarterOrderEvent) && used <= sizeof out);
+    cid = (const unsigned char *)out.event.key.cid.ptr;
+    CHECK(out.event.key.cid.len == sizeof expected_cid);
+    CHECK(memcmp(cid, expected_cid, sizeof expected_cid) == 0);
+    CHECK(cid >= out.bytes && cid + sizeof expected_cid <= out.bytes + used);
+    CHECK(out.event.state.kind == BARTER_ORDER_STATE_KIND_OPEN);
+    /* Too small: the exact size comes back, to retry with. */
+    CHECK(barter_decode_one_into(BARTER_MESSAGE_ORDER_EVENT,
+                                 BARTER_KEYS_INDEXED,
+                                 (const uint8_t *)event_json, json_len, &out,
+                                 sizeof(BarterOrderEvent),
+                                 &used) == BARTER_STATUS_BUFFER_TOO_SMALL);
+    CHECK(used > sizeof(BarterOrderEvent) && used <= sizeof out);
+    printf("decoded into our own %zu bytes\n", used);
+    return 0;
+}
+
 static int check_error(void) {
     /* Not NULL, to see the library reset it; never dereferenced. */
     BarterOrderEventBatch *batch = (BarterOrderEventBatch *)&batch;
@@ -203,7 +235,7 @@ int main(void) {
     }
     printf("libbarter_ffi %.*s\n", (int)version.len, (const char *)version.ptr);
     if (check_handshake() != 0 || check_round_trip() != 0 ||
-        check_error() != 0) {
+        check_decode_into() != 0 || check_error() != 0) {
         return 1;
     }
     printf("smoke: all checks passed\n");

@@ -11,7 +11,10 @@
 //! - on a successful encode, produce bytes that decode again and encode to
 //!   the same bytes;
 //! - a decode stream's batches together equal `barter_decode` of the whole
-//!   input: the same items, line errors and failure.
+//!   input: the same items, line errors and failure;
+//! - `barter_decode_one_into` equals `barter_decode` of one value: the same
+//!   item or the same failure, whatever the size of the caller's buffer,
+//!   and writes nothing past it.
 
 pub mod structs;
 
@@ -21,7 +24,10 @@ use barter_ffi::buffer::{barter_buffer_free, BarterBuffer};
 use barter_ffi::ctypes::key::BarterKey;
 use barter_ffi::ctypes::order_event::BarterOrderEvent;
 use barter_ffi::ctypes::strings::BarterStr;
-use barter_ffi::messages::{barter_batch_free, barter_decode, barter_encode, BarterBatch};
+use barter_ffi::messages::{
+    barter_batch_free, barter_decode, barter_decode_one_into, barter_encode, BarterBatch,
+    BarterMessage,
+};
 use barter_ffi::order_events::{
     barter_order_event_batch_free, barter_order_events_decode, barter_order_events_encode,
     BarterOrderEventBatch,
@@ -31,8 +37,9 @@ use barter_ffi::stream::{
     barter_decode_stream_free, barter_decode_stream_new, barter_decode_stream_next,
     BarterDecodeStream,
 };
+use std::alloc::Layout;
 use std::ffi::c_void;
-use std::ptr::{null, NonNull};
+use std::ptr::{null, null_mut, NonNull};
 
 pub const ONE: u32 = 1;
 pub const ARRAY: u32 = 2;
@@ -395,12 +402,13 @@ struct Failure {
 type LineError = (u32, usize, String);
 
 /// What a decode produced: its items re-encoded as JSON lines, item counts
-/// per batch, and the line errors.
+/// per batch, the line errors, and `sizeof` an item.
 #[derive(Debug, Default)]
 struct Decoded {
     items: Vec<u8>,
     lens: Vec<usize>,
     errors: Vec<LineError>,
+    item_size: usize,
 }
 
 impl Decoded {
@@ -421,6 +429,7 @@ impl Decoded {
             .unwrap_or_else(|| panic!("a decoded batch does not encode: {}", last_error()));
         self.items.extend_from_slice(&bytes);
         self.lens.push(view.len);
+        self.item_size = view.item_size;
         assert_eq!(unsafe { barter_batch_free(&mut batch) }, BarterStatus::Ok);
         assert!(batch.is_null());
     }
@@ -432,9 +441,15 @@ fn failure(status: BarterStatus) -> Failure {
     Failure { status, message }
 }
 
-/// `barter_decode` of `input` as JSON lines.
-fn decode_whole(message: u32, keys: u32, input: &[u8], flags: u32) -> Result<Decoded, Failure> {
-    let batch = decode_raw(message, keys, input, LINES, flags).map_err(failure)?;
+/// `barter_decode` of the whole `input`, framed as `format`.
+fn decode_whole(
+    message: u32,
+    keys: u32,
+    input: &[u8],
+    format: u32,
+    flags: u32,
+) -> Result<Decoded, Failure> {
+    let batch = decode_raw(message, keys, input, format, flags).map_err(failure)?;
     let mut decoded = Decoded::default();
     decoded.add(batch, message, keys, input);
     Ok(decoded)
@@ -513,7 +528,7 @@ fn failing_line(failure: &Failure) -> Option<usize> {
 /// items and line errors, every batch but the last is full, and a failure is
 /// `barter_decode`'s, after exactly the items before the bad line.
 pub fn check_decode_stream(message: u32, keys: u32, input: &[u8], flags: u32, batch_items: usize) {
-    let whole = decode_whole(message, keys, input, flags);
+    let whole = decode_whole(message, keys, input, LINES, flags);
     let (streamed, end) = match decode_streamed(message, keys, input, flags, batch_items) {
         Ok(streamed) => streamed,
         Err(refused) => {
@@ -553,12 +568,135 @@ pub fn check_decode_stream(message: u32, keys: u32, input: &[u8], flags: u32, ba
                 Some((at, _)) => &input[..=at],
                 None => &[],
             };
-            let before = decode_whole(message, keys, before, flags)
+            let before = decode_whole(message, keys, before, LINES, flags)
                 .unwrap_or_else(|f| panic!("the lines before the bad one fail: {f:?}"));
             assert_eq!(
                 streamed.items, before.items,
                 "not the items before the bad line"
             );
         }
+    }
+}
+
+// --- barter_decode_one_into -----------------------------------------------------------
+
+/// Caller memory of exactly `len` bytes (so AddressSanitizer reports any
+/// access past it), aligned for every item; NULL when `len` is 0.
+struct Exact {
+    ptr: *mut u8,
+    layout: Layout,
+}
+
+impl Exact {
+    fn new(len: usize) -> Exact {
+        let layout = Layout::from_size_align(len, 16).expect("a small buffer");
+        let ptr = match len {
+            0 => null_mut(),
+            // SAFETY: the layout's size is not 0.
+            _ => unsafe { std::alloc::alloc(layout) },
+        };
+        assert!(len == 0 || !ptr.is_null(), "out of memory");
+        Exact { ptr, layout }
+    }
+}
+
+impl Drop for Exact {
+    fn drop(&mut self) {
+        if !self.ptr.is_null() {
+            // SAFETY: allocated in `new` with this layout.
+            unsafe { std::alloc::dealloc(self.ptr, self.layout) };
+        }
+    }
+}
+
+/// `barter_decode_one_into` into `out`: the outcome, `*out_used`, and (on
+/// success) the item re-encoded as a JSON line.
+fn decode_one_into(
+    message: u32,
+    keys: u32,
+    input: &[u8],
+    out: &Exact,
+) -> (Result<Vec<u8>, Failure>, usize) {
+    let mut used = usize::MAX;
+    let status = unsafe {
+        barter_decode_one_into(
+            message,
+            keys,
+            input.as_ptr(),
+            input.len(),
+            out.ptr.cast(),
+            out.layout.size(),
+            &mut used,
+        )
+    };
+    if status != BarterStatus::Ok {
+        return (Err(failure(status)), used);
+    }
+    // SAFETY: on success `out` holds a valid item of `message`.
+    let json = unsafe { messages_encode(message, keys, out.ptr.cast(), 1, LINES) }
+        .unwrap_or_else(|| panic!("a decoded item does not encode: {}", last_error()));
+    (Ok(json), used)
+}
+
+/// Decodes `input` with `barter_decode_one_into`: first a size query (NULL,
+/// 0), then into a buffer whose size `pick` chooses (below 64: 1 to 64
+/// bytes short of the size needed, where the last strings and arrays are
+/// the ones that overflow; below 128: that many 64ths of it, less 64; from
+/// 128 on: up to 127 bytes more), then, when that was too small, at the
+/// size reported. Every call must
+/// agree with `barter_decode` of one value: the same failure, with
+/// `*out_used` 0; or `BARTER_STATUS_BUFFER_TOO_SMALL` with the one exact
+/// size; or success with that size and the same item.
+pub fn check_decode_one_into(message: u32, keys: u32, input: &[u8], pick: u8) {
+    let expected = decode_whole(message, keys, input, ONE, 0);
+    let (query, needed) = decode_one_into(message, keys, input, &Exact::new(0));
+    let expected = match (expected, &query) {
+        (Err(expected), Err(failure)) => {
+            assert_eq!(failure, &expected, "the failures differ");
+            assert_eq!(needed, 0, "a failure set out_used");
+            return;
+        }
+        (Ok(expected), Err(_)) => expected,
+        (expected, query) => panic!("expected {expected:?}, got {query:?} in 0 bytes"),
+    };
+    let is_sized = |len: usize, (outcome, used): (Result<Vec<u8>, Failure>, usize)| {
+        assert_eq!(used, needed, "out_used in {len} bytes");
+        match outcome {
+            Ok(json) => {
+                assert!(len >= needed, "an item fit in {len} < {needed} bytes");
+                assert_eq!(json, expected.items, "the items differ");
+            }
+            Err(failure) => {
+                assert!(len < needed, "{failure:?} in {len} >= {needed} bytes");
+                assert_eq!(failure.status, BarterStatus::BufferTooSmall);
+                let message = format!("out_len is {len} bytes; this item needs {needed}");
+                assert_eq!(failure.message, message);
+            }
+        }
+    };
+    is_sized(0, (query, needed));
+    assert!(needed >= expected.item_size);
+    // Decoded strings are never longer than their JSON; only the account
+    // messages hold arrays, which may be.
+    let with_arrays = [BarterMessage::AccountSnapshot, BarterMessage::AccountEvent];
+    if !with_arrays.iter().any(|&m| m as u32 == message) {
+        let bound = expected.item_size + input.len();
+        assert!(
+            needed <= bound,
+            "{needed} bytes, over the documented {bound}"
+        );
+    }
+    let pick = usize::from(pick);
+    let len = match pick {
+        0..64 => needed.saturating_sub(1 + pick),
+        64..128 => needed * (pick - 64) / 64,
+        _ => needed + pick - 128,
+    };
+    is_sized(len, decode_one_into(message, keys, input, &Exact::new(len)));
+    if len < needed {
+        is_sized(
+            needed,
+            decode_one_into(message, keys, input, &Exact::new(needed)),
+        );
     }
 }

@@ -6,6 +6,7 @@
 
 use barter_ffi::abi::barter_last_error;
 use barter_ffi::ctypes::strings::BarterStr;
+use barter_ffi::messages::{barter_decode, BarterBatch};
 use barter_ffi::status::BarterStatus;
 use std::ptr::{null, NonNull};
 
@@ -68,4 +69,34 @@ pub fn check(status: BarterStatus) -> Result<(), Failure> {
 /// only ever overwritten, never read through.
 pub fn garbage<T>() -> *mut T {
     NonNull::dangling().as_ptr()
+}
+
+/// `barter_decode`: the batch (the caller frees it), or the failure, with
+/// the out-pointer checked to be reset.
+pub fn decode(
+    message: u32,
+    keys: u32,
+    input: &[u8],
+    format: u32,
+    flags: u32,
+) -> Result<*mut BarterBatch, Failure> {
+    let mut batch: *mut BarterBatch = garbage();
+    let status = unsafe {
+        barter_decode(
+            message,
+            keys,
+            input.as_ptr(),
+            input.len(),
+            format,
+            flags,
+            &mut batch,
+        )
+    };
+    match check(status) {
+        Ok(()) => Ok(batch),
+        Err(failure) => {
+            assert!(batch.is_null(), "out_batch must be NULL after a failure");
+            Err(failure)
+        }
+    }
 }
