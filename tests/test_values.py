@@ -7,7 +7,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from barter_python import timestamp
 from barter_python.execution import (
     BalanceInsufficient,
     CancelInFlight,
@@ -105,6 +108,31 @@ def test_datetime_views() -> None:
     assert leap == dt.datetime(2016, 12, 31, 23, 59, 59, 999999, tzinfo=dt.timezone.utc)
     with pytest.raises(ValueError, match="outside the years"):
         _ = open_state("time_year_10000").time_exchange.datetime
+
+
+_UTC_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_DATETIME_SECONDS = st.integers(
+    (dt.datetime.min.replace(tzinfo=dt.timezone.utc) - _UTC_EPOCH) // dt.timedelta(seconds=1),
+    (dt.datetime.max.replace(tzinfo=dt.timezone.utc) - _UTC_EPOCH) // dt.timedelta(seconds=1),
+)
+
+
+@given(_DATETIME_SECONDS, st.integers(0, 999_999_999))
+def test_datetime_is_epoch_plus_the_truncated_time(seconds: int, nanos: int) -> None:
+    stamp = Timestamp(seconds, nanos)
+    expected = _UTC_EPOCH + dt.timedelta(seconds=seconds, microseconds=nanos // 1_000)
+    # The second read comes from the calendar cache, the first may not.
+    assert stamp.datetime == expected
+    assert Timestamp(seconds, 999).datetime == expected.replace(microsecond=0)
+
+
+def test_datetime_calendar_cache_is_bounded_and_exact() -> None:
+    start = 1_759_659_300
+    for offset in range(timestamp._CALENDAR_SIZE + 10):
+        assert Timestamp(start + offset, 0).datetime == _UTC_EPOCH + dt.timedelta(
+            seconds=start + offset
+        )
+        assert len(timestamp._CALENDAR) <= timestamp._CALENDAR_SIZE
 
 
 def test_strings_keep_nul_and_unicode() -> None:

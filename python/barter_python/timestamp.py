@@ -17,6 +17,25 @@ _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 _SECONDS_PER_DAY = 86_400
 
 
+#: The calendar fields (year to second) of recently seen seconds. Events
+#: cluster in time, and the datetime constructor costs less than half of
+#: ``_EPOCH + timedelta`` on CPython: ~220 instead of ~350 ns per
+#: ``Timestamp.datetime``, ~600 for a second not seen before. Bounded.
+_CALENDAR: dict[int, tuple[int, int, int, int, int, int]] = {}
+_CALENDAR_SIZE = 4096
+_UTC = _dt.timezone.utc
+
+
+def _calendar(seconds: int) -> tuple[int, int, int, int, int, int]:
+    # timedelta(days, seconds), positional: ~30% faster than keywords.
+    value = _EPOCH + _dt.timedelta(0, seconds)  # OverflowError out of years 1..9999
+    fields = (value.year, value.month, value.day, value.hour, value.minute, value.second)
+    if len(_CALENDAR) >= _CALENDAR_SIZE:
+        _CALENDAR.clear()
+    _CALENDAR[seconds] = fields
+    return fields
+
+
 _RFC3339 = re.compile(
     r"([+-]\d{4,}|\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z\Z"
 )
@@ -122,13 +141,16 @@ class Timestamp(Record):
         seconds, nanos = self  # one unpack: cheaper than two field reads
         micros = (nanos if nanos < _NANOS_PER_SECOND else _NANOS_PER_SECOND - 1) // 1_000
         try:
-            # timedelta(days, seconds, microseconds), positional: ~30% faster.
-            value = _EPOCH + _dt.timedelta(0, seconds, micros)
-        except OverflowError:
-            raise ValueError(
-                f"{self} is outside the years a Python datetime can hold; use .seconds and .nanos"
-            ) from None
-        return value
+            fields = _CALENDAR[seconds]
+        except KeyError:
+            try:
+                fields = _calendar(seconds)
+            except OverflowError:
+                raise ValueError(
+                    f"{self} is outside the years a Python datetime can hold; "
+                    "use .seconds and .nanos"
+                ) from None
+        return _dt.datetime(*fields, micros, _UTC)
 
     def isoformat(self) -> str:
         """RFC 3339 exactly as chrono (and so serde) writes it: ``Z``, and 0,
