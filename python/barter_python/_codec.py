@@ -125,18 +125,24 @@ class Keep:
         return items
 
 
-# 29 digits hold any 96-bit mantissa, so scaleb never rounds; if it ever
-# had to, the traps make that an exception rather than a wrong value.
+# 29 digits hold any 96-bit mantissa, so the product below never rounds; if
+# it ever had to, the traps make that an exception rather than a wrong value.
 _MANTISSA_EXACT = Context(prec=29, traps=[Inexact, Rounded])
+#: ``multiply(mantissa, UNITS[negative][scale])``: the exact ``Decimal`` of a
+#: C decimal. The unit is 1E-scale (or -1E-scale), so the product keeps the
+#: scale (0.50 stays 0.50) and the sign, of a zero too. One C call on an
+#: int: half the cost of ``Decimal(int).scaleb`` on CPython, and text plus
+#: ``Decimal(str)`` costs ~1 us on PyPy. rust_decimal's scales are 0..28.
+multiply = _MANTISSA_EXACT.multiply
+UNITS = (
+    tuple(Decimal(f"1E-{scale}") for scale in range(29)),
+    tuple(Decimal(f"-1E-{scale}") for scale in range(29)),
+)
 
 
 def decimal_of(mantissa: int, scale: int, negative: int) -> Decimal:
-    """The exact ``Decimal`` of a C decimal's parts, scale kept (0.50 stays
-    0.50). From an int, not from text: ``Decimal(str)`` costs ~1 us on
-    PyPy and about twice ``Decimal(int).scaleb`` on CPython."""
-    value = Decimal(mantissa).scaleb(-scale, _MANTISSA_EXACT)
-    # copy_negate, not a negative int: it keeps the sign of a zero.
-    return value.copy_negate() if negative else value
+    """The exact ``Decimal`` of a C decimal's parts (see ``UNITS``)."""
+    return multiply(mantissa, UNITS[negative][scale])
 
 
 def decimal_from_c(c: Any) -> Decimal:
@@ -224,8 +230,10 @@ def _input_bytes(data: JsonInput) -> bytes:
 
 
 #: Whole-batch decoders by C struct name, where an interpreter has a faster
-#: way than ``_from_c`` per item (see ``_fastpath``).
+#: way than ``_from_c`` per item (see ``_fastpath``), and their counterparts
+#: for one item in a ``Scratch``: (scratch, bytes used, keys) -> item.
 FAST_DECODERS: dict[str, Callable[[Any, Keys], list[Any]]] = {}
+FAST_ONE_DECODERS: dict[str, Callable[[Scratch, int, Keys], Any]] = {}
 
 
 #: JSON lines inputs from this size on are decoded by a library thread in
@@ -300,6 +308,94 @@ def _decode_stream(
         lib.barter_decode_stream_free(stream)
 
 
+class Scratch:
+    """Memory a single value is decoded into by ``barter_decode_one_into``:
+    its C struct first, then the strings and arrays it points to. Reused
+    from call to call, so a single decode allocates nothing in Rust and
+    needs no second call to free."""
+
+    __slots__ = ("_items", "address", "buffer", "memory", "size", "start", "used")
+
+    def __init__(self, size: int) -> None:
+        # uint64_t: aligned for every struct of the ABI.
+        self.memory = ffi.new("uint64_t[]", max(1, -(-size // 8)))
+        self.size = ffi.sizeof(self.memory)
+        self.buffer = ffi.buffer(self.memory)
+        self.start = ffi.cast("uint8_t *", self.memory)
+        self.address = int(ffi.cast("uintptr_t", self.memory))
+        self.used = ffi.new("size_t *")
+        self._items: dict[str, Any] = {}
+
+    def items(self, c_pointer_type: str) -> Any:
+        """The memory as a pointer to structs, e.g. ``BarterOrderEvent *``."""
+        items = self._items.get(c_pointer_type)
+        if items is None:
+            items = self._items[c_pointer_type] = ffi.cast(c_pointer_type, self.memory)
+        return items
+
+    def decode(self, cls: type[M], raw: bytes, keys: Keys) -> int:
+        """Decodes ``raw`` as one ``cls`` into this memory; returns the
+        ``BarterStatus`` (``self.used[0]`` says how many bytes it took, or
+        would take if the status is ``BUFFER_TOO_SMALL``)."""
+        status: int = _decode_one_into(
+            cls._message, keys, raw, len(raw), self.memory, self.size, self.used
+        )
+        return status
+
+
+def _larger(status: int, memory: Scratch, cls: type[M], raw: bytes, keys: Keys) -> Scratch:
+    """After a failed decode into ``memory``: raises for bad input, else
+    decodes again into memory of the size the value needs."""
+    if status != _BUFFER_TOO_SMALL:
+        check(status)
+    larger = Scratch(memory.used[0])
+    check(larger.decode(cls, raw, keys))
+    return larger
+
+
+_decode_one_into = lib.barter_decode_one_into
+# Module globals: an enum member read through its class costs ~60 ns on 3.11.
+_INDEXED, _UNINDEXED = Keys.INDEXED, Keys.UNINDEXED
+_BUFFER_TOO_SMALL = lib.BARTER_STATUS_BUFFER_TOO_SMALL
+#: Free scratches, taken and put back by ``decode_one``: list pop and append
+#: are atomic, so each thread (and a re-entrant call) gets its own.
+_SCRATCHES: list[Scratch] = []
+_SCRATCH_BYTES = 1 << 16
+_SCRATCHES_KEPT = 16
+
+
+def decode_one(cls: type[M], data: JsonInput, keys: Keys) -> M:
+    raw = data if type(data) is bytes else _input_bytes(data)
+    if keys is not _INDEXED and keys is not _UNINDEXED:
+        keys = Keys(keys)
+    try:
+        scratch = _SCRATCHES.pop()
+    except IndexError:
+        scratch = Scratch(_SCRATCH_BYTES)
+    try:
+        memory = scratch
+        # Strings are never longer than their JSON, and a struct is under
+        # half a scratch: struct plus input fits, except for arrays (an
+        # AccountSnapshot's), which the retry sizes.
+        if len(raw) > _SCRATCH_BYTES // 2:
+            memory = Scratch(len(raw) + ffi.sizeof(cls._c_type))
+        # Scratch.decode, inlined: a method call is ~3% of a single decode.
+        status = _decode_one_into(
+            cls._message, keys, raw, len(raw), memory.memory, memory.size, memory.used
+        )
+        if status:
+            memory = _larger(status, memory, cls, raw, keys)
+        used = memory.used[0]
+        fast = FAST_ONE_DECODERS.get(cls._c_type)
+        if fast is not None:
+            item: M = fast(memory, used, keys)
+            return item
+        return cls._from_c(memory.items(f"{cls._c_type} *")[0], keys)
+    finally:
+        if len(_SCRATCHES) < _SCRATCHES_KEPT:
+            _SCRATCHES.append(scratch)
+
+
 def _items(cls: type[M], batch: Any, keys: Keys, flags: int) -> tuple[list[M], list[LineError]]:
     """The objects and line errors of one decoded batch."""
     fast = FAST_DECODERS.get(cls._c_type)
@@ -370,8 +466,8 @@ class Message(Record):
 
     @classmethod
     def from_json(cls: type[M], data: JsonInput, keys: Keys = Keys.INDEXED) -> M:
-        """Parses one value of serde JSON in Rust."""
-        return _decode(cls, data, keys, lib.BARTER_JSON_FORMAT_ONE)[0][0]
+        """Parses one value of serde JSON in Rust, into reused memory."""
+        return decode_one(cls, data, keys)
 
     @classmethod
     def from_json_array(cls: type[M], data: JsonInput, keys: Keys = Keys.INDEXED) -> list[M]:

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import platform
 import struct
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any, Callable
 
 from . import _codec
-from ._codec import decimal_of, gc_paused
+from ._codec import UNITS, Scratch, gc_paused, multiply
 from ._keys import ExchangeId, OrderKey
 from ._messages import OrderEvent
 from ._native import ffi, lib
@@ -98,23 +98,14 @@ def row_format(c_type: str, fields: tuple[str, ...]) -> struct.Struct:
     return struct.Struct("".join(codes))
 
 
-Rows = Callable[[Any, int], Iterator[tuple[Any, ...]]]
+Decoder = Callable[[Any, Any], list[Any]]
+OneDecoder = Callable[[Scratch, int, Any], Any]
 
 
-def _unpacked_rows() -> Rows:
-    """CPython: the rows of a batch by ``struct.iter_unpack``; pointers stay
-    addresses (the loop subtracts the string buffer's)."""
+def _order_event_decoders(unpacked: bool) -> tuple[Decoder, OneDecoder]:  # noqa: PLR0915
+    """The decoder of a batch, and of one item in a ``Scratch``."""
     layout = row_format("BarterOrderEvent", ROW)
-    size, unpack = layout.size, layout.iter_unpack
-
-    def rows(items: Any, count: int) -> Iterator[tuple[Any, ...]]:
-        return unpack(ffi.buffer(items, count * size))
-
-    return rows
-
-
-def _order_event_decoder(unpacked: bool) -> Callable[[Any, Any], list[Any]]:  # noqa: PLR0915
-    rows_by_unpack = _unpacked_rows() if unpacked else None
+    size, unpack, unpack_one = layout.size, layout.iter_unpack, layout.unpack_from
     index_kind, name_kind = lib.BARTER_KEY_KIND_INDEX, lib.BARTER_KEY_KIND_NAME
     units: dict[int, Any] = {
         OpenInFlight._kind: OpenInFlight(),
@@ -129,14 +120,35 @@ def _order_event_decoder(unpacked: bool) -> Callable[[Any, Any], list[Any]]:  # 
     from_c = OrderEvent._from_c
     null = ffi.cast("uint8_t *", 0)
 
-    # One flat loop: every call or branch taken out of it costs per event.
-    def decode(batch: Any, keys: Any) -> list[Any]:  # noqa: PLR0912, PLR0915
+    def decode(batch: Any, keys: Any) -> list[Any]:
         count = batch.len
         if count == 0:
             return []
         strings = batch.strings
         start = strings.ptr
-        raw = ffi.buffer(start, strings.len)[:]
+        items = ffi.cast("BarterOrderEvent *", batch.items)
+        if unpacked:
+            # The address as an int, ~6x faster than int(cast).
+            base: Any = start - null
+            rows: Iterable[Any] = unpack(ffi.buffer(batch.items, count * size))
+        else:
+            base, rows = start, range(count)
+        return build(items, rows, base, ffi.buffer(start, strings.len)[:], keys)
+
+    def decode_one(scratch: Scratch, used: int, keys: Any) -> Any:
+        # The strings follow the struct in the scratch memory.
+        items = scratch.items("BarterOrderEvent *")
+        if unpacked:
+            base: Any = scratch.address + size
+            rows: Iterable[Any] = (unpack_one(scratch.buffer),)
+        else:
+            base, rows = scratch.start + size, range(1)
+        return build(items, rows, base, scratch.buffer[size:used], keys)[0]
+
+    # One flat loop: every call or branch taken out of it costs per event.
+    def build(items: Any, rows: Iterable[Any], base: Any, raw: bytes, keys: Any) -> list[Any]:  # noqa: PLR0912, PLR0915
+        """The events of ``rows`` (unpacked rows, or indices into ``items``)
+        whose strings are ``raw``, found at address ``base``."""
         # Byte offsets index a str only if every character is one byte: true
         # of ASCII (the usual case), and of Latin-1 text, from which each
         # string is then re-read as UTF-8. Decoding as ASCII is also the
@@ -145,19 +157,13 @@ def _order_event_decoder(unpacked: bool) -> Callable[[Any, Any], list[Any]]:  # 
             src, ascii = raw.decode("ascii"), True
         except UnicodeDecodeError:
             src, ascii = raw.decode("latin-1"), False
-        items = ffi.cast("BarterOrderEvent *", batch.items)
-        if rows_by_unpack is not None:
-            base = start - null  # the address as an int, ~6x faster than int(cast)
-            rows: Iterable[Any] = rows_by_unpack(batch.items, count)
-        else:
-            base, rows = start, range(count)
         out: list[Any] = []
         append = out.append
         get_unit = units.get
         for row in rows:
             # Loop-invariant: PyPy's JIT drops the test, CPython pays ~5 ns.
             # (Yielding rows from a generator instead costs PyPy ~12%.)
-            if rows_by_unpack is None:
+            if not unpacked:
                 c = items[row]
                 c_key, c_state = c.key, c.state
                 c_exchange, c_instrument = c_key.exchange, c_key.instrument
@@ -228,7 +234,8 @@ def _order_event_decoder(unpacked: bool) -> Callable[[Any, Any], list[Any]]:  # 
                 if kind == cancelled_kind:
                     state = make(Cancelled, (order_id, stamp))
                 else:
-                    filled = decimal_of(lo | hi << 64 if hi else lo, scale, negative)
+                    # _codec.decimal_of, inlined.
+                    filled = multiply(lo | hi << 64 if hi else lo, UNITS[negative][scale])
                     state = make(Open, (order_id, stamp, filled))
                     if kind != open_kind:
                         state = make(CancelInFlight, (state,))
@@ -241,7 +248,7 @@ def _order_event_decoder(unpacked: bool) -> Callable[[Any, Any], list[Any]]:  # 
             append(make(OrderEvent, (make(OrderKey, (exchange, instrument, strategy, cid)), state)))
         return out
 
-    return decode
+    return decode, decode_one
 
 
 #: Batches smaller than this decode faster than a GC pause costs.
@@ -261,4 +268,6 @@ def _without_gc(decode: Callable[[Any, Any], list[Any]]) -> Callable[[Any, Any],
 
 
 _CPYTHON = platform.python_implementation() == "CPython"
-_codec.FAST_DECODERS["BarterOrderEvent"] = _without_gc(_order_event_decoder(unpacked=_CPYTHON))
+_decode, _decode_one = _order_event_decoders(unpacked=_CPYTHON)
+_codec.FAST_DECODERS["BarterOrderEvent"] = _without_gc(_decode)
+_codec.FAST_ONE_DECODERS["BarterOrderEvent"] = _decode_one
