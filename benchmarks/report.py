@@ -57,22 +57,24 @@ decoder in one process (2 shared cores, numbers per event):
   on PyPy: parsing (~520 ns) costs less than building.
 - CPython's build from C structs, ~1,250 ns: `struct.iter_unpack` of the 22
   fields the loop reads (the rest is skipped as padding) ~175 ns; three
-  string slices ~150 ns; `Decimal(int).scaleb` ~230 ns per decimal (text
-  plus `Decimal(str)` was ~315 ns); ~90-100 ns per tuple-based object, of
+  string slices ~150 ns; one `Context.multiply` of the mantissa by
+  1E-scale ~110 ns per decimal (`Decimal(int).scaleb` was ~230, text plus
+  `Decimal(str)` ~315); ~90-100 ns per tuple-based object, of
   which an event has 3-5; the ~5% error states go through the per-field
   decoder (~70 ns averaged). The typed floor (objects from values already in
   Python) is 600 ns and itself 1.8x the plain-tuple floor, so neither "within
   1.3x of plain tuples" nor "within 1.5x of msgspec" can be met with these
-  objects on CPython: the floor plus full access alone is ~1.4x msgspec's
-  full decode, before any parsing. The 3x over `json.loads` + build falls
-  just short for the same reason: the build plus full access (Rust-origin
-  "+full", ~1,900-2,000 ns) is at or above a third of the baseline's
-  (~1,890-1,950 ns), so even a fully hidden parse leaves the JSON path at
-  ~2.8-2.9x.
-- Full access costs ~700 ns per event on CPython, over half of it
-  `Timestamp.datetime` (a `timedelta` and a `datetime` made per access);
-  field reads use CPython's C tuple getter (namedtuple's), ~40% cheaper than
-  a property.
+  objects on CPython: the floor plus full access alone is ~1.3x msgspec's
+  full decode, before any parsing. The 3x over `json.loads` + build is met
+  only because the parse is hidden: the build plus full access (Rust-origin
+  "+full", ~1,650-1,700 ns) is about a third of the baseline's; on one core
+  ("one thread") the ratio is ~2.6x.
+- Full access costs ~400-450 ns per event on CPython, half of it
+  `Timestamp.datetime`: ~220 ns, from the `datetime` constructor and a
+  bounded cache of each second's calendar fields (events cluster in time).
+  `_EPOCH + timedelta(...)` cost ~350 ns, the `timedelta` constructor alone
+  ~250-300; a second not seen before costs ~600. Field reads use CPython's C
+  tuple getter (namedtuple's), ~40% cheaper than a property.
 - PyPy: `Decimal(str)` costs ~1 us there (cffi's libmpdec), `Decimal(int)`
   plus `scaleb` ~60 ns: building decimals from the C mantissa made PyPy's
   build 2.5x faster. Its loop reads cffi fields directly (a few ns each);
@@ -91,10 +93,16 @@ decoder in one process (2 shared cores, numbers per event):
   paths, an earlier layout of this suite, the collection fell outside the
   timed runs and the ratio came out at 3.5x; each path now runs in a fresh
   process.)
-- A single `from_json` on CPython pays ~2,900 ns of fixed cost: the call
-  (~760 ns with Rust's allocation and free), the batch setup (buffers, casts,
-  the unpacker: ~1,300 ns) and the glue (~800 ns). PyPy's JIT removes most of
-  it (~1.3x, met).
+- A single `from_json` decodes into reused memory with
+  `barter_decode_one_into`: no allocation in Rust and no second call to free
+  (it cost ~5,000 ns on CPython with a batch per call). Per event of the mix
+  it now pays the call (~600 ns, ~450 of it Rust's parse and conversion),
+  the build (~1,250, as in a batch) and ~1,000-1,300 ns of Python per call
+  that a batch spreads over its items: ~300 of glue (input and key checks,
+  taking the reused memory, seven call arguments) and ~650 to run the batch
+  loop for one row (`unpack_from` ~190 against ~100 amortised, slicing and
+  decoding the strings, the loop's list and calls). That per-call Python is
+  what keeps CPython at ~1.8x; PyPy's JIT removes most of it (~1.2x, met).
 - Timings run with the cyclic GC off for every path alike; the bridge also
   pauses CPython's GC by itself while it builds a large batch, which the
   baselines do not.
