@@ -3,7 +3,9 @@ the C struct helpers, and ``Message``, the base of each class that crosses the
 ABI on its own (``from_json``, ``to_json`` and their batch forms).
 
 A decode is one call into Rust for the whole input (``barter_decode``), after
-which the batch's C structs become Python objects and the batch is freed; an
+which the batch's C structs become Python objects and the batch is freed
+(large JSON lines go through a decode stream instead, and a single value is
+decoded into reused memory by ``barter_decode_one_into``); an
 encode builds the C structs, and Rust validates them and writes serde's JSON.
 """
 

@@ -1,5 +1,6 @@
 """Whole-batch decoding of ``BarterOrderEvent`` structs, the hot path of
-every order-event decode and drain.
+every order-event decode and drain, and of the one struct a single
+``from_json`` decodes into reused memory.
 
 One loop builds the objects from the fields ordinary events use; each
 interpreter gets those fields its cheapest way:
