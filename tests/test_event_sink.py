@@ -7,6 +7,7 @@ number, so the consumer can check order, completeness and duplicates.
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from typing import Any, Callable
@@ -201,3 +202,21 @@ def test_bad_arguments() -> None:
             sink.drain(0)
         with pytest.raises(BarterValueError, match="timeout"):
             sink.drain(1, timeout=-1)
+
+
+def test_a_sink_dropped_without_close_releases_a_blocked_producer() -> None:
+    sink = EventSink(4, FullPolicy.BLOCK)
+    producer = sink._start_test_producer(0, 100)
+    reports: list[ProducerReport] = []
+    joiner = threading.Thread(target=lambda: reports.append(producer.join()), daemon=True)
+    joiner.start()
+    deadline = time.monotonic() + 10
+    while sink.stats().pending < 4 and time.monotonic() < deadline:
+        time.sleep(0.001)
+    del sink
+    gc.collect()
+    joiner.join(timeout=10)
+    assert not joiner.is_alive(), "the producer still waits for room in a dropped sink"
+    [report] = reports
+    # It filled the queue, then its next push met the closed sink.
+    assert (report.accepted, report.closed) == (4, True)

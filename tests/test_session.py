@@ -3,7 +3,9 @@ requests in, barter's typed answers and account events out."""
 
 from __future__ import annotations
 
+import gc
 import json
+import os
 import re
 import threading
 import time
@@ -399,3 +401,17 @@ def test_session_lifecycles_do_not_leak() -> None:
         lifecycle()
     # Runtimes, threads, queues, batches and replies are all released.
     assert rss_kib() - before < 2048
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="counts threads in /proc")
+def test_a_session_dropped_without_close_stops_its_threads() -> None:
+    def threads() -> int:
+        return len(os.listdir("/proc/self/task"))
+
+    before = threads()
+    session = Session(CONFIG)
+    session.open_order(market("a", Side.BUY, "1", "1"))
+    assert threads() > before
+    del session
+    gc.collect()
+    assert threads() == before

@@ -14,7 +14,7 @@ import enum
 import math
 import threading
 from types import TracebackType
-from typing import Any, NamedTuple, Union
+from typing import Any, NamedTuple, TypeVar, Union
 
 from . import _codec, _fastpath  # noqa: F401  (_fastpath registers the batch fast paths)
 from ._codec import Keys
@@ -28,6 +28,7 @@ SinkItem = Union[OrderEvent, AccountEvent]
 _ORDER_EVENT = lib.BARTER_MESSAGE_ORDER_EVENT
 _FINISHED = lib.BARTER_EVENT_BATCH_FINISHED
 _U32_MAX = (1 << 32) - 1
+C = TypeVar("C", bound="Closing")
 
 
 class BarterClosedError(BarterValueError):
@@ -187,6 +188,37 @@ class Handle:
                 self._cond.wait()
 
 
+class Closing:
+    """Owner of a native handle whose ``close()`` returns the final
+    counters: closed by ``with``, and when dropped unclosed, so a forgotten
+    object still releases its queue and threads."""
+
+    __slots__ = ()
+    _final: SinkStats | None
+
+    def close(self) -> SinkStats:
+        raise NotImplementedError
+
+    def __enter__(self: C) -> C:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        # No _final: __init__ failed before there was anything to close.
+        try:
+            if getattr(self, "_final", True) is None:
+                self.close()
+        except Exception:  # pragma: no cover - interpreter shutdown
+            pass
+
+
 def _stats(handle: Any) -> SinkStats:
     out = ffi.new("BarterSinkStats *")
     check(lib.barter_event_sink_stats(handle, out))
@@ -204,7 +236,7 @@ def _stats(handle: Any) -> SinkStats:
     )
 
 
-class EventSink:
+class EventSink(Closing):
     """A bounded queue of barter events that Rust pushes into and Python drains.
 
     ``EventSink(capacity, policy)`` makes a new one (Rust code in the library
@@ -302,25 +334,6 @@ class EventSink:
         holder = ffi.new("BarterEventSink **", handle)
         check(lib.barter_event_sink_free(holder))
         return self._final
-
-    def __enter__(self) -> EventSink:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        # A sink dropped without close() still releases its queue.
-        try:
-            if not self._handle.closed:
-                self.close()
-        except Exception:  # pragma: no cover - interpreter shutdown
-            pass
 
     # --- test and benchmark hooks ------------------------------------------------------
 

@@ -30,7 +30,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timezone
 from decimal import Decimal
 from importlib import resources
-from types import TracebackType
 from typing import Any, NamedTuple, Union
 
 from ._codec import Keep, Keys, check_decimal, check_index, check_str, decimal_text
@@ -43,7 +42,7 @@ from ._messages import (
     OrderResponseOpen,
 )
 from ._native import check, ffi, lib
-from ._sink import BarterClosedError, EventSink, Handle, SinkStats, timeout_ms
+from ._sink import BarterClosedError, Closing, EventSink, Handle, SinkStats, timeout_ms
 from .errors import BarterValueError
 
 #: A configuration: a ``MockConfig``, a dict in barter's config shape, or the
@@ -171,7 +170,7 @@ def _mock_exchange(config: dict[str, Any] | None) -> ExchangeId | None:
         return None
 
 
-class Session:
+class Session(Closing):
     """A paper-trading session on barter's MockExchange (a context manager).
 
     ``config``: a ``MockConfig``, a dict or the path of a JSON file in barter's
@@ -310,24 +309,6 @@ class Session:
             check(lib.barter_session_free(holder))
         self._final = self._sink.close()
         return self._final
-
-    def __enter__(self) -> Session:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            if getattr(self, "_final", True) is None:
-                self.close()
-        except Exception:  # pragma: no cover - interpreter shutdown
-            pass
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else "open"
