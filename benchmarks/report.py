@@ -82,17 +82,24 @@ decoder in one process (2 shared cores, numbers per event):
   bridge is ~6x faster than `json.loads` + build there.
 - PyPy's full access right after a bridge decode costs ~1,100 ns/event,
   against ~330 over the same objects after a `gc.collect()` and ~250 after
-  the `json.loads` path. `gc.hooks` shows why: the bridge builds its
-  objects without a minor collection, and the first one after it, in the
-  full pass, promotes them all (~70 ms for 100,000 events). The
+  the `json.loads` path. `gc.hooks` shows why: PyPy's nursery here holds a
+  whole 100,000-event decode, so the bridge builds without a minor
+  collection, and the first one after it, in the full pass, promotes every
+  object it built (~85 ms, ~850 ns per event, more than the build). The
   `json.loads` path's own garbage triggers those collections inside its
-  build (3, ~88 ms). The work is the same, only billed later: counted in,
-  the bridge's decode costs ~1,200 ns/event on PyPy, and 3x over
-  `json.loads` + build with full access would need fewer surviving objects
-  per event, not a faster decoder. (Measured in one process with the other
-  paths, an earlier layout of this suite, the collection fell outside the
-  timed runs and the ratio came out at 3.5x; each path now runs in a fresh
-  process.)
+  build (3, ~88 ms). The work is the same, only billed later. Promotion
+  costs per surviving object, measured by a `gc.collect()` after building
+  100,000 of one kind: a builtin tuple of two ints ~3 ns (PyPy stores it
+  as one specialised object), a tuple-subclass record of two ints ~70 ns
+  (the instance, its items and two boxed ints), a `Decimal` ~90 ns; an
+  event keeps about a dozen objects alive. Sharing strategy strings or
+  small key indices across events (A/B runs) did not lower decode plus
+  full access.
+  So 3x over `json.loads` + build with full access would need fewer
+  surviving objects per event, i.e. other objects than the typed records,
+  not a faster decoder. (Measured in one process with the other paths, an
+  earlier layout of this suite, the collection fell outside the timed runs
+  and the ratio came out at 3.5x; each path now runs in a fresh process.)
 - A single `from_json` decodes into reused memory with
   `barter_decode_one_into`: no allocation in Rust and no second call to free
   (it cost ~5,000 ns on CPython with a batch per call). Per event of the mix

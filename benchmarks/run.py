@@ -15,6 +15,7 @@ import argparse
 import gc
 import gzip
 import json
+import os
 import platform
 import resource
 import subprocess
@@ -38,6 +39,19 @@ from barter_python.execution import (  # noqa: E402
 )
 
 WORKLOAD = HERE / "data" / "order_events_100k.jsonl.gz"
+
+
+def machine() -> str:
+    """Architecture, CPU model and core count (``platform.processor()`` is
+    empty on most Linux systems, so the model comes from /proc/cpuinfo)."""
+    model = platform.processor()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.partition(":")[2].strip()
+                break
+    return f"{platform.machine()}, {model or 'unknown CPU'}, {os.cpu_count()} cores"
 
 
 def full_access(events: list[Any]) -> int:
@@ -279,7 +293,7 @@ def main() -> int:
         )
     report = {
         "interpreter": f"{platform.python_implementation()} {platform.python_version()}",
-        "machine": f"{platform.machine()}, {platform.processor() or 'unknown cpu'}",
+        "machine": machine(),
         "events": count,
         "quick": args.quick,
         "ns_per_event": results,
