@@ -67,8 +67,8 @@ decoder in one process (2 shared cores, numbers per event):
   objects on CPython: the floor plus full access alone is ~1.3x msgspec's
   full decode, before any parsing. The 3x over `json.loads` + build is met
   only because the parse is hidden: the build plus full access (Rust-origin
-  "+full", ~1,650-1,700 ns) is about a third of the baseline's; on one core
-  ("one thread") the ratio is ~2.6x.
+  "+full", ~1,600-1,700 ns) is about a third of the baseline's; on one core
+  ("one thread") the ratio is ~2.6-2.8x.
 - Full access costs ~400-450 ns per event on CPython, half of it
   `Timestamp.datetime`: ~220 ns, from the `datetime` constructor and a
   bounded cache of each second's calendar fields (events cluster in time).
@@ -109,7 +109,7 @@ decoder in one process (2 shared cores, numbers per event):
   taking the reused memory, seven call arguments) and ~650 to run the batch
   loop for one row (`unpack_from` ~190 against ~100 amortised, slicing and
   decoding the strings, the loop's list and calls). That per-call Python is
-  what keeps CPython at ~1.8x; PyPy's JIT removes most of it (~1.2x, met).
+  what keeps CPython at ~1.7-1.8x; PyPy's JIT removes most of it (~1.2x, met).
 - Timings run with the cyclic GC off for every path alike; the bridge also
   pauses CPython's GC by itself while it builds a large batch, which the
   baselines do not.
