@@ -53,8 +53,9 @@ decoder in one process (2 shared cores, numbers per event):
   the same decode without the overlap). That is also why "Rust-origin >=2x
   faster than the JSON batch" cannot hold here: both paths now cost the
   build, and the parse it would save runs on the other core. Without the
-  overlap (and without full access) the ratio is ~1.5x on CPython and ~1.7x
-  on PyPy: parsing (~520 ns) costs less than building.
+  overlap (and without full access) the ratio is ~1.5x on CPython, where
+  parsing (~520 ns) costs less than building, and ~2x on PyPy, where the
+  build (~450-500 ns) costs about as much as the parse.
 - CPython's build from C structs, ~1,250 ns: `struct.iter_unpack` of the 22
   fields the loop reads (the rest is skipped as padding) ~175 ns; three
   string slices ~150 ns; one `Context.multiply` of the mantissa by
