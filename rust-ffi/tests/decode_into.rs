@@ -29,7 +29,7 @@ use std::mem::{align_of, size_of};
 use std::ptr::{null, null_mut};
 
 mod common;
-use common::{check, decode, garbage, Failure};
+use common::{check, decode, decode_one_into, garbage, Failure};
 
 const ONE: u32 = BarterJsonFormat::One as u32;
 const ORDER_EVENT: u32 = BarterMessage::OrderEvent as u32;
@@ -96,29 +96,6 @@ impl Region {
         let written = self.bytes()[from..].iter().position(|&b| b != CANARY);
         assert_eq!(written, None, "a byte past {from} was written");
     }
-}
-
-/// `barter_decode_one_into`: the outcome and `*out_used`.
-fn decode_into(
-    message: u32,
-    keys: u32,
-    input: &[u8],
-    out: *mut c_void,
-    out_len: usize,
-) -> (Result<(), Failure>, usize) {
-    let mut used = usize::MAX;
-    let status = unsafe {
-        barter_decode_one_into(
-            message,
-            keys,
-            input.as_ptr(),
-            input.len(),
-            out,
-            out_len,
-            &mut used,
-        )
-    };
-    (check(status), used)
 }
 
 /// A region of memory a view or array occupies, and its alignment.
@@ -320,14 +297,14 @@ fn assert_like_decode(message: u32, keys: u32, input: &[u8], label: &str) -> See
     let reference = decode_reference(message, keys, input)
         .unwrap_or_else(|f| panic!("{label}: barter_decode fails: {f:?}"));
     // The size query: NULL and 0.
-    let (result, needed) = decode_into(message, keys, input, null_mut(), 0);
+    let (result, needed) = decode_one_into(message, keys, input, null_mut(), 0);
     let failure = result.expect_err("an item never fits in 0 bytes");
     failure.expect(
         BarterStatus::BufferTooSmall,
         &[&format!("out_len is 0 bytes; this item needs {needed}")],
     );
     let mut region = Region::new(needed);
-    let (result, used) = decode_into(message, keys, input, region.ptr(), needed);
+    let (result, used) = decode_one_into(message, keys, input, region.ptr(), needed);
     result.unwrap_or_else(|f| panic!("{label}: the size asked for does not fit: {f:?}"));
     assert_eq!(used, needed, "{label}");
     region.assert_untouched_from(used);
@@ -411,7 +388,7 @@ fn every_smaller_buffer_is_too_small_and_says_the_exact_size() {
         let label = format!("{} {:?} {}", sample.message_name, sample.keys, sample.case);
         let (message, keys) = (sample.message as u32, sample.keys as u32);
         let json = sample.serde.as_bytes();
-        let (_, needed) = decode_into(message, keys, json, null_mut(), 0);
+        let (_, needed) = decode_one_into(message, keys, json, null_mut(), 0);
         // Every size for most samples; the long ones by a stride and their
         // last bytes, where each array and string is the one that overflows.
         let step = (needed / 600).max(1);
@@ -420,7 +397,7 @@ fn every_smaller_buffer_is_too_small_and_says_the_exact_size() {
             .chain(needed.saturating_sub(80)..needed);
         for len in sizes {
             let mut region = Region::new(len);
-            let (result, used) = decode_into(message, keys, json, region.ptr(), len);
+            let (result, used) = decode_one_into(message, keys, json, region.ptr(), len);
             result.unwrap_err().expect(
                 BarterStatus::BufferTooSmall,
                 &[&format!("out_len is {len} bytes; this item needs {needed}")],
@@ -431,7 +408,7 @@ fn every_smaller_buffer_is_too_small_and_says_the_exact_size() {
         // The retry at the size reported, and a larger buffer, succeed.
         for len in [needed, needed + 1, needed + 64] {
             let mut region = Region::new(len);
-            let (result, used) = decode_into(message, keys, json, region.ptr(), len);
+            let (result, used) = decode_one_into(message, keys, json, region.ptr(), len);
             result.unwrap_or_else(|f| panic!("{label} in {len} bytes: {f:?}"));
             assert_eq!(used, needed);
             region.assert_untouched_from(needed);
@@ -478,7 +455,7 @@ fn inputs_barter_decode_rejects_fail_alike_whatever_the_buffer() {
         for len in [0, 16, 1 << 16] {
             let mut region = Region::new(len);
             let out = if len == 0 { null_mut() } else { region.ptr() };
-            let (result, used) = decode_into(message, keys, &input, out, len);
+            let (result, used) = decode_one_into(message, keys, &input, out, len);
             assert_eq!(result.unwrap_err(), expected, "in {len} bytes");
             assert_eq!(used, 0);
             region.assert_untouched_from(len);
@@ -491,7 +468,7 @@ fn a_misaligned_buffer_is_refused_before_anything_is_written() {
     let good = order_event_json();
     let mut region = Region::new(4096);
     let misaligned = region.ptr().cast::<u8>().wrapping_add(1).cast::<c_void>();
-    let (result, used) = decode_into(ORDER_EVENT, INDEXED, good.as_bytes(), misaligned, 4000);
+    let (result, used) = decode_one_into(ORDER_EVENT, INDEXED, good.as_bytes(), misaligned, 4000);
     let align = align_of::<BarterOrderEvent>();
     result.unwrap_err().expect(
         BarterStatus::InvalidArgument,
@@ -507,7 +484,7 @@ fn a_misaligned_buffer_is_refused_before_anything_is_written() {
 fn null_pointers_are_errors() {
     let good = order_event_json();
     let input = good.as_bytes();
-    let (result, used) = decode_into(ORDER_EVENT, INDEXED, input, null_mut(), 8);
+    let (result, used) = decode_one_into(ORDER_EVENT, INDEXED, input, null_mut(), 8);
     result
         .unwrap_err()
         .expect(BarterStatus::NullPointer, &["`out` must not be NULL"]);

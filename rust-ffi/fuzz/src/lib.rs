@@ -18,16 +18,18 @@
 
 pub mod structs;
 
+// The integration tests' helpers: the same calls, made the same way.
+#[path = "../../tests/common/mod.rs"]
+mod common;
+use common::{garbage, Failure};
+
 use barter_ffi::abi::barter_last_error;
 use barter_ffi::batch::{BarterLineError, BARTER_DECODE_COLLECT_ERRORS};
 use barter_ffi::buffer::{barter_buffer_free, BarterBuffer};
 use barter_ffi::ctypes::key::BarterKey;
 use barter_ffi::ctypes::order_event::BarterOrderEvent;
 use barter_ffi::ctypes::strings::BarterStr;
-use barter_ffi::messages::{
-    barter_batch_free, barter_decode, barter_decode_one_into, barter_encode, BarterBatch,
-    BarterMessage,
-};
+use barter_ffi::messages::{barter_batch_free, barter_encode, BarterBatch, BarterMessage};
 use barter_ffi::order_events::{
     barter_order_event_batch_free, barter_order_events_decode, barter_order_events_encode,
     BarterOrderEventBatch,
@@ -39,17 +41,12 @@ use barter_ffi::stream::{
 };
 use std::alloc::Layout;
 use std::ffi::c_void;
-use std::ptr::{null, null_mut, NonNull};
+use std::ptr::{null, null_mut};
 
 pub const ONE: u32 = 1;
 pub const ARRAY: u32 = 2;
 pub const LINES: u32 = 3;
 pub const COLLECT: u32 = BARTER_DECODE_COLLECT_ERRORS;
-
-/// A non-NULL pointer the library must overwrite (never read through).
-fn garbage<T>() -> *mut T {
-    NonNull::dangling().as_ptr()
-}
 
 /// Reads a view handed out by the library (AddressSanitizer checks the read).
 ///
@@ -268,37 +265,6 @@ pub fn check_order_events_encode(events: &[BarterOrderEvent], format: u32) {
 
 // --- barter_decode / barter_encode ----------------------------------------------------
 
-/// `barter_decode`: the batch, or the failing status (with the out-pointer
-/// checked to be reset).
-fn decode_raw(
-    message: u32,
-    keys: u32,
-    input: &[u8],
-    format: u32,
-    flags: u32,
-) -> Result<*mut BarterBatch, BarterStatus> {
-    let mut batch: *mut BarterBatch = garbage();
-    let status = unsafe {
-        barter_decode(
-            message,
-            keys,
-            input.as_ptr(),
-            input.len(),
-            format,
-            flags,
-            &mut batch,
-        )
-    };
-    if status != BarterStatus::Ok {
-        assert!(
-            batch.is_null(),
-            "decode failed but left its out-pointer set"
-        );
-        return Err(status);
-    }
-    Ok(batch)
-}
-
 /// Decodes `input` as `message`/`keys`, checks the batch, and returns the
 /// re-encoded bytes (or `None` when the input was rejected).
 pub fn messages_decode(
@@ -308,10 +274,10 @@ pub fn messages_decode(
     format: u32,
     flags: u32,
 ) -> Option<Vec<u8>> {
-    let mut batch = match decode_raw(message, keys, input, format, flags) {
+    let mut batch = match common::decode(message, keys, input, format, flags) {
         Ok(batch) => batch,
-        Err(status) => {
-            check_failure(status, "barter_decode");
+        Err(failure) => {
+            checked(failure);
             return None;
         }
     };
@@ -391,13 +357,6 @@ pub unsafe fn check_messages_encode(
 
 // --- barter_decode_stream_* -----------------------------------------------------------
 
-/// A failed call: its status and `barter_last_error`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Failure {
-    status: BarterStatus,
-    message: String,
-}
-
 /// A line error of a batch: status, line and message.
 type LineError = (u32, usize, String);
 
@@ -435,10 +394,20 @@ impl Decoded {
     }
 }
 
+/// A failure checked as every failure must be: a real status, not a panic,
+/// and a message.
+fn checked(failure: Failure) -> Failure {
+    let Failure { status, message } = &failure;
+    assert_ne!(*status, BarterStatus::Panic, "panicked: {message}");
+    assert!(!message.is_empty(), "a failed call left no message");
+    failure
+}
+
 fn failure(status: BarterStatus) -> Failure {
-    let message = last_error();
-    assert_ne!(status, BarterStatus::Panic, "panicked: {message}");
-    Failure { status, message }
+    checked(Failure {
+        status,
+        message: last_error(),
+    })
 }
 
 /// `barter_decode` of the whole `input`, framed as `format`.
@@ -449,7 +418,7 @@ fn decode_whole(
     format: u32,
     flags: u32,
 ) -> Result<Decoded, Failure> {
-    let batch = decode_raw(message, keys, input, format, flags).map_err(failure)?;
+    let batch = common::decode(message, keys, input, format, flags).map_err(checked)?;
     let mut decoded = Decoded::default();
     decoded.add(batch, message, keys, input);
     Ok(decoded)
@@ -617,20 +586,10 @@ fn decode_one_into(
     input: &[u8],
     out: &Exact,
 ) -> (Result<Vec<u8>, Failure>, usize) {
-    let mut used = usize::MAX;
-    let status = unsafe {
-        barter_decode_one_into(
-            message,
-            keys,
-            input.as_ptr(),
-            input.len(),
-            out.ptr.cast(),
-            out.layout.size(),
-            &mut used,
-        )
-    };
-    if status != BarterStatus::Ok {
-        return (Err(failure(status)), used);
+    let (outcome, used) =
+        common::decode_one_into(message, keys, input, out.ptr.cast(), out.layout.size());
+    if let Err(failure) = outcome {
+        return (Err(checked(failure)), used);
     }
     // SAFETY: on success `out` holds a valid item of `message`.
     let json = unsafe { messages_encode(message, keys, out.ptr.cast(), 1, LINES) }

@@ -1,13 +1,15 @@
 //! Helpers every integration test binary uses to call the library as a C
-//! caller does: reading views, the last error, and failures.
+//! caller does: reading views, the last error, and failures. The fuzz crate
+//! compiles this file too (`#[path]`), so its calls are made the same way.
 
 // Each test binary compiles this module and uses only part of it.
 #![allow(dead_code)]
 
 use barter_ffi::abi::barter_last_error;
 use barter_ffi::ctypes::strings::BarterStr;
-use barter_ffi::messages::{barter_decode, BarterBatch};
+use barter_ffi::messages::{barter_decode, barter_decode_one_into, BarterBatch};
 use barter_ffi::status::BarterStatus;
+use std::ffi::c_void;
 use std::ptr::{null, NonNull};
 
 /// A failed call: its status and the text of `barter_last_error`.
@@ -99,4 +101,28 @@ pub fn decode(
             Err(failure)
         }
     }
+}
+
+/// `barter_decode_one_into` into `out_len` bytes at `out`: the outcome and
+/// `*out_used`.
+pub fn decode_one_into(
+    message: u32,
+    keys: u32,
+    input: &[u8],
+    out: *mut c_void,
+    out_len: usize,
+) -> (Result<(), Failure>, usize) {
+    let mut used = usize::MAX;
+    let status = unsafe {
+        barter_decode_one_into(
+            message,
+            keys,
+            input.as_ptr(),
+            input.len(),
+            out,
+            out_len,
+            &mut used,
+        )
+    };
+    (check(status), used)
 }
