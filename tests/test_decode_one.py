@@ -84,7 +84,7 @@ def test_bad_input_raises_and_leaves_the_memory_usable() -> None:
 
 
 def test_structs_fit_in_half_a_scratch() -> None:
-    # _decode_one gives an input over half a scratch its own memory,
+    # decode_one gives an input over half a scratch its own memory,
     # which is only enough if struct plus input fits in the rest.
     for cls in CLASSES.values():
         assert ffi.sizeof(cls._c_type) < _codec._SCRATCH_BYTES // 2
