@@ -10,7 +10,7 @@
 /*
  Bumped on every change to a public struct, tag value or signature.
  */
-#define BARTER_ABI_VERSION 2
+#define BARTER_ABI_VERSION 3
 
 /*
  Decode flag: with `BARTER_JSON_FORMAT_LINES`, a bad line is recorded in
@@ -59,6 +59,11 @@
 #define BARTER_EVENT_BATCH_FINISHED 1
 
 /*
+ Default of `BarterSystemOptions.audit_capacity`, in ticks.
+ */
+#define BARTER_SYSTEM_DEFAULT_AUDIT_CAPACITY 65536
+
+/*
  Result of every exported function. The values are fixed forever: new codes
  may be added, existing ones never change meaning.
  */
@@ -102,6 +107,11 @@ typedef enum {
    function's size out-parameter says how large a buffer it needs.
    */
   BARTER_STATUS_BUFFER_TOO_SMALL = 8,
+  /*
+   The handle's System has stopped (shut down, or its engine ended on an
+   unrecoverable error): it takes no more events.
+   */
+  BARTER_STATUS_CLOSED = 9,
 } BarterStatus;
 
 /*
@@ -261,6 +271,9 @@ typedef enum {
   BARTER_ABI_STRUCT_SESSION_OPTIONS = 31,
   BARTER_ABI_STRUCT_SESSION_REPLY = 32,
   BARTER_ABI_STRUCT_TEST_PRODUCER_REPORT = 33,
+  BARTER_ABI_STRUCT_SYSTEM_OPTIONS = 34,
+  BARTER_ABI_STRUCT_INSTRUMENT_FILTER = 35,
+  BARTER_ABI_STRUCT_AUDIT_STATS = 36,
 } BarterAbiStruct;
 
 /*
@@ -410,6 +423,94 @@ typedef enum {
 } BarterSinkFullPolicy;
 
 /*
+ The engine's feed mode (barter's `EngineFeedMode`).
+ */
+typedef enum {
+  /*
+   Async: the engine waits on its feed without using a core. The default.
+   */
+  BARTER_FEED_MODE_STREAM = 1,
+  /*
+   Sync: the engine runs on its own thread and polls its feed with
+   `try_recv`, which keeps one core busy even while the System is idle.
+   */
+  BARTER_FEED_MODE_ITERATOR = 2,
+} BarterFeedMode;
+
+/*
+ Which `InstrumentFilter` a `BarterInstrumentFilter` holds.
+ */
+typedef enum {
+  /*
+   Every instrument; `indices` is unused.
+   */
+  BARTER_INSTRUMENT_FILTER_KIND_NONE = 1,
+  /*
+   `indices` are `ExchangeIndex`es.
+   */
+  BARTER_INSTRUMENT_FILTER_KIND_EXCHANGES = 2,
+  /*
+   `indices` are `InstrumentIndex`es.
+   */
+  BARTER_INSTRUMENT_FILTER_KIND_INSTRUMENTS = 3,
+  /*
+   `indices` are `AssetIndex` pairs, base then quote: `2 * len` of them.
+   */
+  BARTER_INSTRUMENT_FILTER_KIND_UNDERLYINGS = 4,
+} BarterInstrumentFilterKind;
+
+/*
+ The interval a summary's ratios are scaled to.
+ */
+typedef enum {
+  BARTER_SUMMARY_INTERVAL_DAILY = 1,
+  BARTER_SUMMARY_INTERVAL_ANNUAL252 = 2,
+  BARTER_SUMMARY_INTERVAL_ANNUAL365 = 3,
+} BarterSummaryInterval;
+
+/*
+ The barter type a JSON input holds.
+ */
+typedef enum {
+  /*
+   `AuditTick<EngineAudit<EngineEvent, EngineOutput>>`, as drained.
+   */
+  BARTER_ENGINE_VALUE_AUDIT_TICK = 1,
+  /*
+   `AuditTick<EngineState>`, the audit snapshot.
+   */
+  BARTER_ENGINE_VALUE_STATE_SNAPSHOT = 2,
+  /*
+   barter-data's `MarketStreamEvent<InstrumentIndex, DataKind>`.
+   */
+  BARTER_ENGINE_VALUE_MARKET_STREAM_EVENT = 3,
+  /*
+   `EngineEvent` with indexed keys.
+   */
+  BARTER_ENGINE_VALUE_ENGINE_EVENT = 4,
+  /*
+   `Command` with indexed keys.
+   */
+  BARTER_ENGINE_VALUE_COMMAND = 5,
+  /*
+   `InstrumentFilter` with indexed keys.
+   */
+  BARTER_ENGINE_VALUE_INSTRUMENT_FILTER = 6,
+  /*
+   `TradingSummary<Daily>` in the System's summary form.
+   */
+  BARTER_ENGINE_VALUE_TRADING_SUMMARY_DAILY = 7,
+  /*
+   `TradingSummary<Annual252>`, likewise.
+   */
+  BARTER_ENGINE_VALUE_TRADING_SUMMARY_ANNUAL252 = 8,
+  /*
+   `TradingSummary<Annual365>`, likewise.
+   */
+  BARTER_ENGINE_VALUE_TRADING_SUMMARY_ANNUAL365 = 9,
+} BarterEngineValue;
+
+/*
  A JSON lines decode running on a library thread. Opaque. Use a stream
  from one thread at a time; different streams are independent.
  */
@@ -424,6 +525,11 @@ typedef struct BarterEventSink BarterEventSink;
  A running paper-trading session. Opaque.
  */
 typedef struct BarterSession BarterSession;
+
+/*
+ A barter System. Opaque.
+ */
+typedef struct BarterSystem BarterSystem;
 
 /*
  A running test producer thread. Opaque.
@@ -1057,6 +1163,94 @@ typedef struct {
 } BarterTestProducerReport;
 
 /*
+ How a System starts. A zero field takes its default.
+ */
+typedef struct {
+  /*
+   A `BarterFeedMode`; 0 is `Stream`.
+   */
+  uint32_t feed_mode;
+  /*
+   1: algorithmic trading starts enabled (the default, 0); 2: disabled.
+   */
+  uint32_t trading_disabled;
+  /*
+   1: the engine sends its audit (`barter_system_audit_drain`); 0: off.
+   */
+  uint32_t audit;
+  /*
+   Set to zero.
+   */
+  uint32_t reserved;
+  /*
+   The audit queue's bound in ticks (default
+   `BARTER_SYSTEM_DEFAULT_AUDIT_CAPACITY`).
+   */
+  size_t audit_capacity;
+} BarterSystemOptions;
+
+/*
+ barter's `InstrumentFilter`. Every filter but `None` names at least one
+ key (barter's `OneOrMany`).
+ */
+typedef struct {
+  /*
+   A `BarterInstrumentFilterKind`.
+   */
+  uint32_t kind;
+  /*
+   Set to zero.
+   */
+  uint32_t reserved;
+  /*
+   How many keys: exchanges, instruments, or underlyings.
+   */
+  size_t len;
+  /*
+   `len` indices (`2 * len` for underlyings).
+   */
+  const size_t *indices;
+} BarterInstrumentFilter;
+
+/*
+ Counters of a System's audit queue.
+ */
+typedef struct {
+  /*
+   Ticks the engine sent that reached the queue.
+   */
+  uint64_t received;
+  /*
+   Ticks handed to the caller by drains.
+   */
+  uint64_t delivered;
+  /*
+   Ticks in the queue now (`received - delivered`).
+   */
+  uint64_t queued;
+  /*
+   The most ticks the queue has held at once.
+   */
+  uint64_t max_queued;
+  /*
+   How often the pump found the queue full and waited.
+   */
+  uint64_t producer_waits;
+  /*
+   The queue's bound, in ticks.
+   */
+  uint64_t capacity;
+  /*
+   1 once the engine's audit channel has ended (no tick will follow).
+   */
+  uint32_t ended;
+  /*
+   Set to zero.
+   */
+  uint32_t reserved;
+} BarterAuditStats;
+
+/*
  `Order<_, _, Result<Open, OrderError>>`: the response to an open request.
  */
 typedef struct {
@@ -1560,3 +1754,202 @@ BarterStatus barter_decode_stream_next(BarterDecodeStream *stream, BarterBatch *
  yet freed, used by no other thread during the call.
  */
 BarterStatus barter_decode_stream_free(BarterDecodeStream **stream);
+
+/*
+ Starts a System from `config_len` bytes of barter's `SystemConfig` JSON
+ (barter's `examples/config/system_config.json` loads as it is), the
+ initial engine balances (`balances_len` bytes of a JSON array of barter's
+ `Keyed<ExchangeAsset<AssetNameInternal>, Balance>`; length 0 for none),
+ and `options` (NULL for the defaults), at `*out_system`. It returns once
+ the engine runs. A bad config fails with a message naming the field, and
+ nothing is started then.
+
+ # Safety
+ `config` and `balances` must be valid for reads of their lengths (NULL
+ only with length 0); `options` NULL or valid for reads; `out_system` NULL
+ or valid for writes.
+ */
+BarterStatus barter_system_new(const uint8_t *config,
+                               size_t config_len,
+                               const uint8_t *balances,
+                               size_t balances_len,
+                               const BarterSystemOptions *options,
+                               BarterSystem **out_system);
+
+/*
+ Sends barter's `Command::SendOpenRequests` with `count` requests (indexed
+ keys). The engine answers in its audit: a request for an exchange without
+ an execution is barter's unrecoverable `IndexError`, which stops the
+ engine. An instrument index out of range is refused here.
+
+ # Safety
+ `system` must be NULL or a live handle; `requests` valid for reads of
+ `count` structs with valid views.
+ */
+BarterStatus barter_system_send_open_requests(const BarterSystem *system,
+                                              const BarterOrderRequestOpen *requests,
+                                              size_t count);
+
+/*
+ Sends barter's `Command::SendCancelRequests`, as
+ `barter_system_send_open_requests`.
+
+ # Safety
+ As `barter_system_send_open_requests`.
+ */
+BarterStatus barter_system_send_cancel_requests(const BarterSystem *system,
+                                                const BarterOrderRequestCancel *requests,
+                                                size_t count);
+
+/*
+ Sends barter's `Command::ClosePositions(filter)`: the engine opens market
+ orders that close the matching positions, priced from the market data
+ it has seen.
+
+ # Safety
+ `system` must be NULL or a live handle; `filter` NULL or valid for reads
+ with `indices` valid for reads of its length.
+ */
+BarterStatus barter_system_close_positions(const BarterSystem *system,
+                                           const BarterInstrumentFilter *filter);
+
+/*
+ Sends barter's `Command::CancelOrders(filter)`.
+
+ # Safety
+ As `barter_system_close_positions`.
+ */
+BarterStatus barter_system_cancel_orders(const BarterSystem *system,
+                                         const BarterInstrumentFilter *filter);
+
+/*
+ Sends barter's `TradingState` update: 1 enables algorithmic trading, 0
+ disables it.
+
+ # Safety
+ `system` must be NULL or a live handle.
+ */
+BarterStatus barter_system_set_trading_enabled(const BarterSystem *system, uint32_t enabled);
+
+/*
+ Feeds market events into the engine: `len` bytes of barter-data's
+ `MarketStreamEvent<InstrumentIndex, DataKind>` JSON framed as `format`.
+ All or nothing: the first bad event fails the call, named by its line or
+ index with serde's message, and no event is sent.
+
+ # Safety
+ `system` must be NULL or a live handle; `data` valid for reads of `len`.
+ */
+BarterStatus barter_system_feed_market(const BarterSystem *system,
+                                       const uint8_t *data,
+                                       size_t len,
+                                       uint32_t format);
+
+/*
+ Writes 1 to `*out_running` while the engine runs, else 0 (shut down, or
+ stopped by an unrecoverable error).
+
+ # Safety
+ `system` must be NULL or a live handle; `out_running` NULL or valid for
+ writes.
+ */
+BarterStatus barter_system_is_running(const BarterSystem *system, uint32_t *out_running);
+
+/*
+ Writes serde's JSON of the audit's first tick, barter's
+ `AuditTick<EngineState>` taken when the engine started, to a new buffer
+ at `*out_buffer`. Fails when the audit is off.
+
+ # Safety
+ `system` must be NULL or a live handle; `out_buffer` NULL or valid for
+ writes.
+ */
+BarterStatus barter_system_audit_snapshot(const BarterSystem *system, BarterBuffer **out_buffer);
+
+/*
+ Moves up to `max_ticks` audit ticks, serde's JSON of barter's
+ `AuditTick<EngineAudit<EngineEvent, EngineOutput>>` one per line in
+ engine order, into a new buffer at `*out_buffer`, and their number to
+ `*out_count`. Waits up to `timeout_ms` for the first tick (0: do not
+ wait; `u32::MAX`: without limit); returns at once with 0 ticks once the
+ audit has ended and been drained (see `barter_system_audit_stats`).
+
+ # Safety
+ `system` must be NULL or a live handle; the out-parameters NULL or valid
+ for writes.
+ */
+BarterStatus barter_system_audit_drain(const BarterSystem *system,
+                                       size_t max_ticks,
+                                       uint32_t timeout_ms,
+                                       BarterBuffer **out_buffer,
+                                       size_t *out_count);
+
+/*
+ Writes the audit queue's counters to `*out_stats`.
+
+ # Safety
+ `system` must be NULL or a live handle; `out_stats` NULL or valid for
+ writes.
+ */
+BarterStatus barter_system_audit_stats(const BarterSystem *system, BarterAuditStats *out_stats);
+
+/*
+ Shuts the System down as barter's `System::shutdown` does: a `Shutdown`
+ event to the engine, then the execution components stop gracefully.
+ Every thread is joined; the audit's last ticks stay drainable. Works on
+ an engine already stopped by an error; a second call does nothing.
+
+ # Safety
+ `system` must be NULL or a live handle.
+ */
+BarterStatus barter_system_shutdown(const BarterSystem *system);
+
+/*
+ As `barter_system_shutdown`, but the execution components are aborted
+ (barter's `System::abort`).
+
+ # Safety
+ `system` must be NULL or a live handle.
+ */
+BarterStatus barter_system_abort(const BarterSystem *system);
+
+/*
+ After shutdown: barter's `TradingSummary` of the engine, for
+ `*risk_free_return` and a `BarterSummaryInterval`, in the JSON form of
+ `summary` (serde's, with `assets` as an array), in a new buffer at
+ `*out_buffer`.
+
+ # Safety
+ `system` must be NULL or a live handle; `risk_free_return` NULL or valid
+ for reads; `out_buffer` NULL or valid for writes.
+ */
+BarterStatus barter_system_trading_summary(const BarterSystem *system,
+                                           const BarterDecimal *risk_free_return,
+                                           uint32_t interval,
+                                           BarterBuffer **out_buffer);
+
+/*
+ Shuts the System down if it runs, frees it and sets `*system` to NULL;
+ NULL or a pointer to NULL does nothing. No other call on this handle may
+ be running or start.
+
+ # Safety
+ `*system` must be NULL or a handle from `barter_system_new` not yet freed.
+ */
+BarterStatus barter_system_free(BarterSystem **system);
+
+/*
+ Parses `len` bytes of JSON holding `value` (a `BarterEngineValue`) framed
+ as `format`, and writes serde's JSON of the parsed values, framed the
+ same way, to a new buffer at `*out_buffer`. Summaries take one value
+ only. Errors name the line or item with serde's message.
+
+ # Safety
+ `data` must be valid for reads of `len` bytes; `out_buffer` NULL or
+ valid for writes.
+ */
+BarterStatus barter_engine_json_normalize(uint32_t value,
+                                          uint32_t format,
+                                          const uint8_t *data,
+                                          size_t len,
+                                          BarterBuffer **out_buffer);

@@ -12,7 +12,14 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from ._native import MODE, header_path, library_path, library_version
-from .errors import BarterError, BarterLimitError, BarterPanicError, BarterValueError, Status
+from .errors import (
+    BarterClosedError,
+    BarterError,
+    BarterLimitError,
+    BarterPanicError,
+    BarterValueError,
+    Status,
+)
 
 
 def native_mode() -> str:
@@ -33,6 +40,7 @@ def _version() -> str:
 __version__ = _version()
 
 __all__ = [
+    "BarterClosedError",
     "BarterError",
     "BarterLimitError",
     "BarterPanicError",

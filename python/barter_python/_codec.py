@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from decimal import Context, Decimal, Inexact, Rounded
 from typing import Any, Callable, ClassVar, Generic, NamedTuple, TypeVar, Union
 
-from ._native import check, ffi, lib, string
+from ._native import check, ffi, lib, string, take_buffer
 from ._record import Record
 from .errors import BarterValueError, Status
 from .timestamp import Timestamp
@@ -438,11 +438,7 @@ def _encode(cls: type[Message], items: list[Any], format: int) -> bytes:
             raise BarterValueError(f"event {index}: {exc.message}", exc.status) from None
     out = ffi.new("BarterBuffer **")
     check(lib.barter_encode(cls._message, keys, structs, len(items), format, out))
-    try:
-        data: bytes = ffi.buffer(out[0].data, out[0].len)[:]
-        return data
-    finally:
-        lib.barter_buffer_free(out)
+    return take_buffer(out)
 
 
 class Message(Record):

@@ -38,10 +38,11 @@ __all__ = [
     "library_path",
     "library_version",
     "string",
+    "take_buffer",
 ]
 
 #: The ABI version this Python code speaks. Bumped together with the Rust side.
-ABI_VERSION = 2
+ABI_VERSION = 3
 
 #: The environment variable that picks the mode: "api", "abi", or unset (auto).
 MODE_VARIABLE = "BARTER_PYTHON_NATIVE"
@@ -139,6 +140,16 @@ def string(view: Any) -> str:
         return ""
     text: str = ffi.buffer(view.ptr, view.len)[:].decode("utf-8")
     return text
+
+
+def take_buffer(out: Any) -> bytes:
+    """Copies the ``BarterBuffer`` at ``out[0]`` (a ``BarterBuffer **``) and
+    frees it."""
+    try:
+        data: bytes = ffi.buffer(out[0].data, out[0].len)[:]
+        return data
+    finally:
+        lib.barter_buffer_free(out)
 
 
 def check(status: int) -> None:

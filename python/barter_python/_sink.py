@@ -14,13 +14,13 @@ import enum
 import math
 import threading
 from types import TracebackType
-from typing import Any, NamedTuple, TypeVar, Union
+from typing import Any, Generic, NamedTuple, TypeVar, Union
 
 from . import _codec, _fastpath  # noqa: F401  (_fastpath registers the batch fast paths)
 from ._codec import Keys
 from ._messages import AccountEvent, OrderEvent
-from ._native import check, ffi, lib, string
-from .errors import BarterValueError, Status
+from ._native import check, ffi, lib, string, take_buffer
+from .errors import BarterClosedError, BarterValueError, Status
 
 #: What a sink carries.
 SinkItem = Union[OrderEvent, AccountEvent]
@@ -28,11 +28,8 @@ SinkItem = Union[OrderEvent, AccountEvent]
 _ORDER_EVENT = lib.BARTER_MESSAGE_ORDER_EVENT
 _FINISHED = lib.BARTER_EVENT_BATCH_FINISHED
 _U32_MAX = (1 << 32) - 1
-C = TypeVar("C", bound="Closing")
-
-
-class BarterClosedError(BarterValueError):
-    """The sink or session was closed; it cannot be used any more."""
+C = TypeVar("C", bound="Closing[Any]")
+F = TypeVar("F")
 
 
 class FullPolicy(enum.IntEnum):
@@ -188,15 +185,16 @@ class Handle:
                 self._cond.wait()
 
 
-class Closing:
+class Closing(Generic[F]):
     """Owner of a native handle whose ``close()`` returns the final
     counters: closed by ``with``, and when dropped unclosed, so a forgotten
     object still releases its queue and threads."""
 
     __slots__ = ()
-    _final: SinkStats | None
+    #: The final counters, once closed.
+    _final: F | None
 
-    def close(self) -> SinkStats:
+    def close(self) -> F:
         raise NotImplementedError
 
     def __enter__(self: C) -> C:
@@ -236,7 +234,7 @@ def _stats(handle: Any) -> SinkStats:
     )
 
 
-class EventSink(Closing):
+class EventSink(Closing[SinkStats]):
     """A bounded queue of barter events that Rust pushes into and Python drains.
 
     ``EventSink(capacity, policy)`` makes a new one (Rust code in the library
@@ -375,11 +373,7 @@ def producer_events_json(
     producer pushes (``first`` to ``first + count - 1``), made by Rust."""
     out = ffi.new("BarterBuffer **")
     check(lib.barter_test_events_json(producer, first, count, Keys(keys), out))
-    try:
-        data: bytes = ffi.buffer(out[0].data, out[0].len)[:]
-        return data
-    finally:
-        lib.barter_buffer_free(out)
+    return take_buffer(out)
 
 
 __all__ = [

@@ -55,7 +55,7 @@ from typing import Any
 
 # --- #define constants --------------------------------------------------------
 
-BARTER_ABI_VERSION = 2
+BARTER_ABI_VERSION = 3
 BARTER_DECODE_COLLECT_ERRORS = 1
 BARTER_DECIMAL_MAX_SCALE = 28
 BARTER_MAX_INPUT_BYTES = 1073741824
@@ -64,6 +64,7 @@ BARTER_MAX_EVENTS_PER_CALL = 16777216
 BARTER_SESSION_DEFAULT_QUEUE_CAPACITY = 65536
 BARTER_SESSION_DEFAULT_REQUEST_TIMEOUT_MS = 5000
 BARTER_EVENT_BATCH_FINISHED = 1
+BARTER_SYSTEM_DEFAULT_AUDIT_CAPACITY = 65536
 
 # --- enums (C enums travel as uint32_t) ---------------------------------------
 
@@ -77,6 +78,7 @@ BARTER_STATUS_INVALID_DATA = 5
 BARTER_STATUS_LIMIT_EXCEEDED = 6
 BARTER_STATUS_PANIC = 7
 BARTER_STATUS_BUFFER_TOO_SMALL = 8
+BARTER_STATUS_CLOSED = 9
 
 # BarterKeyKind
 BARTER_KEY_KIND_INDEX = 1
@@ -143,6 +145,9 @@ BARTER_ABI_STRUCT_SINK_STATS = 30
 BARTER_ABI_STRUCT_SESSION_OPTIONS = 31
 BARTER_ABI_STRUCT_SESSION_REPLY = 32
 BARTER_ABI_STRUCT_TEST_PRODUCER_REPORT = 33
+BARTER_ABI_STRUCT_SYSTEM_OPTIONS = 34
+BARTER_ABI_STRUCT_INSTRUMENT_FILTER = 35
+BARTER_ABI_STRUCT_AUDIT_STATS = 36
 
 # BarterMessage
 BARTER_MESSAGE_ORDER_EVENT = 1
@@ -189,6 +194,32 @@ BARTER_ACCOUNT_EVENT_KIND_TRADE = 5
 BARTER_SINK_FULL_POLICY_BLOCK = 1
 BARTER_SINK_FULL_POLICY_REJECT = 2
 
+# BarterFeedMode
+BARTER_FEED_MODE_STREAM = 1
+BARTER_FEED_MODE_ITERATOR = 2
+
+# BarterInstrumentFilterKind
+BARTER_INSTRUMENT_FILTER_KIND_NONE = 1
+BARTER_INSTRUMENT_FILTER_KIND_EXCHANGES = 2
+BARTER_INSTRUMENT_FILTER_KIND_INSTRUMENTS = 3
+BARTER_INSTRUMENT_FILTER_KIND_UNDERLYINGS = 4
+
+# BarterSummaryInterval
+BARTER_SUMMARY_INTERVAL_DAILY = 1
+BARTER_SUMMARY_INTERVAL_ANNUAL252 = 2
+BARTER_SUMMARY_INTERVAL_ANNUAL365 = 3
+
+# BarterEngineValue
+BARTER_ENGINE_VALUE_AUDIT_TICK = 1
+BARTER_ENGINE_VALUE_STATE_SNAPSHOT = 2
+BARTER_ENGINE_VALUE_MARKET_STREAM_EVENT = 3
+BARTER_ENGINE_VALUE_ENGINE_EVENT = 4
+BARTER_ENGINE_VALUE_COMMAND = 5
+BARTER_ENGINE_VALUE_INSTRUMENT_FILTER = 6
+BARTER_ENGINE_VALUE_TRADING_SUMMARY_DAILY = 7
+BARTER_ENGINE_VALUE_TRADING_SUMMARY_ANNUAL252 = 8
+BARTER_ENGINE_VALUE_TRADING_SUMMARY_ANNUAL365 = 9
+
 # --- opaque handles -------------------------------------------------------------
 
 
@@ -205,6 +236,10 @@ class BarterSession(Structure):
 
 
 class BarterTestProducer(Structure):
+    """Opaque: only ever used through a pointer."""
+
+
+class BarterSystem(Structure):
     """Opaque: only ever used through a pointer."""
 
 
@@ -510,6 +545,38 @@ class BarterTestProducerReport(Structure):
     ]
 
 
+class BarterSystemOptions(Structure):
+    _fields_ = [
+        ("feed_mode", c_uint32),
+        ("trading_disabled", c_uint32),
+        ("audit", c_uint32),
+        ("reserved", c_uint32),
+        ("audit_capacity", c_size_t),
+    ]
+
+
+class BarterInstrumentFilter(Structure):
+    _fields_ = [
+        ("kind", c_uint32),
+        ("reserved", c_uint32),
+        ("len", c_size_t),
+        ("indices", POINTER(c_size_t)),
+    ]
+
+
+class BarterAuditStats(Structure):
+    _fields_ = [
+        ("received", c_uint64),
+        ("delivered", c_uint64),
+        ("queued", c_uint64),
+        ("max_queued", c_uint64),
+        ("producer_waits", c_uint64),
+        ("capacity", c_uint64),
+        ("ended", c_uint32),
+        ("reserved", c_uint32),
+    ]
+
+
 #: Every struct and union of the header with a layout, by its C name.
 STRUCTS: dict[str, type[ctypes.Structure] | type[ctypes.Union]] = {
     cls.__name__: cls
@@ -549,13 +616,22 @@ STRUCTS: dict[str, type[ctypes.Structure] | type[ctypes.Union]] = {
         BarterEventBatch,
         BarterSinkStats,
         BarterTestProducerReport,
+        BarterSystemOptions,
+        BarterInstrumentFilter,
+        BarterAuditStats,
     )
 }
 
 #: The header's opaque types, only ever behind a pointer.
 OPAQUE: dict[str, type[ctypes.Structure]] = {
     cls.__name__: cls
-    for cls in (BarterDecodeStream, BarterEventSink, BarterSession, BarterTestProducer)
+    for cls in (
+        BarterDecodeStream,
+        BarterEventSink,
+        BarterSession,
+        BarterTestProducer,
+        BarterSystem,
+    )
 }
 
 # --- exported functions ---------------------------------------------------------
@@ -670,6 +746,68 @@ FUNCTIONS: dict[str, tuple[Any, list[Any]]] = {
         [POINTER(BarterDecodeStream), POINTER(POINTER(BarterBatch))],
     ),
     "barter_decode_stream_free": (_Status, [POINTER(POINTER(BarterDecodeStream))]),
+    "barter_system_new": (
+        _Status,
+        [
+            _Bytes,
+            c_size_t,
+            _Bytes,
+            c_size_t,
+            POINTER(BarterSystemOptions),
+            POINTER(POINTER(BarterSystem)),
+        ],
+    ),
+    "barter_system_send_open_requests": (
+        _Status,
+        [POINTER(BarterSystem), POINTER(BarterOrderRequestOpen), c_size_t],
+    ),
+    "barter_system_send_cancel_requests": (
+        _Status,
+        [POINTER(BarterSystem), POINTER(BarterOrderRequestCancel), c_size_t],
+    ),
+    "barter_system_close_positions": (
+        _Status,
+        [POINTER(BarterSystem), POINTER(BarterInstrumentFilter)],
+    ),
+    "barter_system_cancel_orders": (
+        _Status,
+        [POINTER(BarterSystem), POINTER(BarterInstrumentFilter)],
+    ),
+    "barter_system_set_trading_enabled": (_Status, [POINTER(BarterSystem), c_uint32]),
+    "barter_system_feed_market": (
+        _Status,
+        [POINTER(BarterSystem), _Bytes, c_size_t, c_uint32],
+    ),
+    "barter_system_is_running": (_Status, [POINTER(BarterSystem), POINTER(c_uint32)]),
+    "barter_system_audit_snapshot": (
+        _Status,
+        [POINTER(BarterSystem), POINTER(POINTER(BarterBuffer))],
+    ),
+    "barter_system_audit_drain": (
+        _Status,
+        [
+            POINTER(BarterSystem),
+            c_size_t,
+            c_uint32,
+            POINTER(POINTER(BarterBuffer)),
+            POINTER(c_size_t),
+        ],
+    ),
+    "barter_system_audit_stats": (
+        _Status,
+        [POINTER(BarterSystem), POINTER(BarterAuditStats)],
+    ),
+    "barter_system_shutdown": (_Status, [POINTER(BarterSystem)]),
+    "barter_system_abort": (_Status, [POINTER(BarterSystem)]),
+    "barter_system_trading_summary": (
+        _Status,
+        [POINTER(BarterSystem), POINTER(BarterDecimal), c_uint32, POINTER(POINTER(BarterBuffer))],
+    ),
+    "barter_system_free": (_Status, [POINTER(POINTER(BarterSystem))]),
+    "barter_engine_json_normalize": (
+        _Status,
+        [c_uint32, c_uint32, _Bytes, c_size_t, POINTER(POINTER(BarterBuffer))],
+    ),
 }
 
 

@@ -17,6 +17,7 @@ class Status(enum.IntEnum):
     LIMIT_EXCEEDED = 6
     PANIC = 7
     BUFFER_TOO_SMALL = 8
+    CLOSED = 9
 
 
 class BarterError(Exception):
@@ -38,6 +39,11 @@ class BarterLimitError(BarterValueError):
     """The input is larger than a documented limit of the library."""
 
 
+class BarterClosedError(BarterValueError):
+    """The sink, session or System was closed or has stopped; it cannot be
+    used any more."""
+
+
 class BarterPanicError(BarterError, RuntimeError):
     """Rust code panicked. The panic was caught at the C boundary and the
     library stays usable; this is a bug in barter-python, please report it."""
@@ -55,6 +61,8 @@ def error_for(status: int, message: str) -> BarterError:
         return BarterPanicError(message, known)
     if known is Status.LIMIT_EXCEEDED:
         return BarterLimitError(message, known)
+    if known is Status.CLOSED:
+        return BarterClosedError(message, known)
     if known is Status.BUFFER_TOO_SMALL:
         # The caller's own buffer was short, not the input bad.
         return BarterError(message, known)

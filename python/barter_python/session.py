@@ -42,8 +42,8 @@ from ._messages import (
     OrderResponseOpen,
 )
 from ._native import check, ffi, lib
-from ._sink import BarterClosedError, Closing, EventSink, Handle, SinkStats, timeout_ms
-from .errors import BarterValueError
+from ._sink import Closing, EventSink, Handle, SinkStats, timeout_ms
+from .errors import BarterClosedError, BarterValueError
 
 #: A configuration: a ``MockConfig``, a dict in barter's config shape, or the
 #: path of a JSON file in that shape.
@@ -170,7 +170,7 @@ def _mock_exchange(config: dict[str, Any] | None) -> ExchangeId | None:
         return None
 
 
-class Session(Closing):
+class Session(Closing[SinkStats]):
     """A paper-trading session on barter's MockExchange (a context manager).
 
     ``config``: a ``MockConfig``, a dict or the path of a JSON file in barter's

@@ -28,10 +28,13 @@ use crate::sink::{
     BarterEventBatch, BarterSinkEntry, BarterSinkError, BarterSinkStats, BarterTestProducerReport,
 };
 use crate::status::{ffi_call, out_param, BarterStatus};
+use crate::system::audit::BarterAuditStats;
+use crate::system::filter::BarterInstrumentFilter;
+use crate::system::BarterSystemOptions;
 use std::mem::{align_of, size_of};
 
 /// Bumped on every change to a public struct, tag value or signature.
-pub const BARTER_ABI_VERSION: u32 = 2;
+pub const BARTER_ABI_VERSION: u32 = 3;
 
 /// Names a public struct for `barter_abi_struct_layout`.
 #[repr(C)]
@@ -70,6 +73,9 @@ pub enum BarterAbiStruct {
     SessionOptions = 31,
     SessionReply = 32,
     TestProducerReport = 33,
+    SystemOptions = 34,
+    InstrumentFilter = 35,
+    AuditStats = 36,
 }
 
 c_tag!(BarterAbiStruct {
@@ -105,7 +111,10 @@ c_tag!(BarterAbiStruct {
     SinkStats,
     SessionOptions,
     SessionReply,
-    TestProducerReport
+    TestProducerReport,
+    SystemOptions,
+    InstrumentFilter,
+    AuditStats
 });
 
 fn layout<T>() -> (usize, usize) {
@@ -175,6 +184,9 @@ pub unsafe extern "C" fn barter_abi_struct_layout(
             S::SessionOptions => layout::<BarterSessionOptions>(),
             S::SessionReply => layout::<BarterSessionReply>(),
             S::TestProducerReport => layout::<BarterTestProducerReport>(),
+            S::SystemOptions => layout::<BarterSystemOptions>(),
+            S::InstrumentFilter => layout::<BarterInstrumentFilter>(),
+            S::AuditStats => layout::<BarterAuditStats>(),
         };
         Ok(())
     })

@@ -24,3 +24,4 @@ pub mod session;
 pub mod sink;
 pub mod status;
 pub mod stream;
+pub mod system;

@@ -31,6 +31,9 @@ pub enum BarterStatus {
     /// The result is valid but does not fit in the caller's buffer; the
     /// function's size out-parameter says how large a buffer it needs.
     BufferTooSmall = 8,
+    /// The handle's System has stopped (shut down, or its engine ended on an
+    /// unrecoverable error): it takes no more events.
+    Closed = 9,
 }
 
 /// An error on its way to the C caller: a status plus a human-readable message.

@@ -116,7 +116,7 @@ pub fn parse(json: &[u8]) -> Result<SessionConfig, FfiError> {
             )))
         }
     };
-    check_account(&mock)?;
+    check_mock_account(&mock, "executions[0]")?;
     let exchange = mock.mocked_exchange;
     let mut instruments = FnvHashMap::default();
     for (index, instrument) in config.instruments.into_iter().enumerate() {
@@ -156,18 +156,17 @@ pub fn parse(json: &[u8]) -> Result<SessionConfig, FfiError> {
     Ok(SessionConfig { mock, instruments })
 }
 
-fn check_account(mock: &MockExecutionConfig) -> Result<(), FfiError> {
+/// Refuses what MockExchange would panic or misbehave on; `at` names the
+/// execution in messages (`executions[0]`).
+pub(crate) fn check_mock_account(mock: &MockExecutionConfig, at: &str) -> Result<(), FfiError> {
     if mock.fees_percent < Decimal::ZERO {
         return Err(invalid(format!(
-            "executions[0].fees_percent is {}; it must not be negative",
+            "{at}.fees_percent is {}; it must not be negative",
             mock.fees_percent
         )));
     }
     for (index, balance) in mock.initial_state.balances.iter().enumerate() {
-        let at = format!(
-            "executions[0].initial_state.balances[{index}] ({})",
-            balance.asset
-        );
+        let at = format!("{at}.initial_state.balances[{index}] ({})", balance.asset);
         let (total, free) = (balance.balance.total, balance.balance.free);
         if total < Decimal::ZERO || free < Decimal::ZERO {
             return Err(invalid(format!(

@@ -1,0 +1,203 @@
+//! The System's audit queue: every `AuditTick` the engine sends, as serde's
+//! JSON, held for the caller to drain in batches.
+//!
+//! Policy: the queue holds at most `capacity` ticks. When it is full, the
+//! pump thread that moves ticks from the engine's (unbounded) audit channel
+//! into it waits, and ticks wait in barter's channel: none is dropped.
+//! Once the System is shut down, the bound is lifted so that the engine's
+//! last ticks always arrive and shutdown never waits on the caller.
+//! `received == delivered + queued` holds at every moment.
+
+use crate::status::FfiError;
+use serde::Serialize;
+use std::collections::VecDeque;
+use std::sync::{Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+/// Counters of a System's audit queue.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BarterAuditStats {
+    /// Ticks the engine sent that reached the queue.
+    pub received: u64,
+    /// Ticks handed to the caller by drains.
+    pub delivered: u64,
+    /// Ticks in the queue now (`received - delivered`).
+    pub queued: u64,
+    /// The most ticks the queue has held at once.
+    pub max_queued: u64,
+    /// How often the pump found the queue full and waited.
+    pub producer_waits: u64,
+    /// The queue's bound, in ticks.
+    pub capacity: u64,
+    /// 1 once the engine's audit channel has ended (no tick will follow).
+    pub ended: u32,
+    /// Set to zero.
+    pub reserved: u32,
+}
+
+#[derive(Default)]
+struct Inner {
+    ticks: VecDeque<Vec<u8>>,
+    stats: BarterAuditStats,
+    /// Set by shutdown: the bound no longer applies.
+    unbounded: bool,
+}
+
+pub struct AuditQueue {
+    inner: Mutex<Inner>,
+    readable: Condvar,
+    writable: Condvar,
+}
+
+impl AuditQueue {
+    pub fn new(capacity: usize) -> Self {
+        let inner = Inner {
+            stats: BarterAuditStats {
+                capacity: capacity as u64,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        Self {
+            inner: Mutex::new(inner),
+            readable: Condvar::new(),
+            writable: Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic never happens while the lock is held; recover regardless.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Appends one tick, waiting while the queue is full and bounded.
+    pub fn push<T: Serialize>(&self, tick: &T) -> Result<(), FfiError> {
+        let json = serde_json::to_vec(tick)
+            .map_err(|e| FfiError::invalid(format!("cannot serialise an audit tick: {e}")))?;
+        let mut inner = self.lock();
+        let mut waited = false;
+        while !inner.unbounded && inner.ticks.len() as u64 >= inner.stats.capacity {
+            waited = true;
+            inner = self.writable.wait(inner).unwrap_or_else(|p| p.into_inner());
+        }
+        let stats = &mut inner.stats;
+        stats.producer_waits += u64::from(waited);
+        stats.received += 1;
+        stats.queued += 1;
+        stats.max_queued = stats.max_queued.max(stats.queued);
+        inner.ticks.push_back(json);
+        self.readable.notify_all();
+        Ok(())
+    }
+
+    /// No tick will follow: wakes every drain.
+    pub fn end(&self) {
+        self.lock().stats.ended = 1;
+        self.readable.notify_all();
+    }
+
+    /// Lifts the bound, so that a pump waiting on a full queue goes on.
+    pub fn unbound(&self) {
+        self.lock().unbounded = true;
+        self.writable.notify_all();
+    }
+
+    /// Up to `max` ticks as JSON lines, waiting up to `timeout` for the
+    /// first one; returns at once when ticks are queued or the audit ended.
+    pub fn drain(&self, max: usize, timeout: Duration) -> (Vec<u8>, usize) {
+        let deadline = Instant::now().checked_add(timeout);
+        let mut inner = self.lock();
+        while inner.ticks.is_empty() && inner.stats.ended == 0 {
+            let left = match deadline {
+                Some(deadline) => deadline.saturating_duration_since(Instant::now()),
+                None => Duration::from_secs(3600),
+            };
+            if left.is_zero() {
+                break;
+            }
+            inner = self
+                .readable
+                .wait_timeout(inner, left)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+        let count = inner.ticks.len().min(max);
+        let mut out = Vec::new();
+        for tick in inner.ticks.drain(..count) {
+            out.extend_from_slice(&tick);
+            out.push(b'\n');
+        }
+        inner.stats.delivered += count as u64;
+        inner.stats.queued -= count as u64;
+        if count > 0 {
+            self.writable.notify_all();
+        }
+        (out, count)
+    }
+
+    pub fn stats(&self) -> BarterAuditStats {
+        self.lock().stats
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn a_full_queue_holds_the_producer_until_a_drain_and_loses_nothing() {
+        let queue = Arc::new(AuditQueue::new(2));
+        let producer = {
+            let queue = Arc::clone(&queue);
+            std::thread::spawn(move || {
+                for n in 0..10u32 {
+                    queue.push(&n).unwrap();
+                }
+                queue.end();
+            })
+        };
+        let mut seen = Vec::new();
+        loop {
+            let (json, count) = queue.drain(3, Duration::from_secs(5));
+            let stats = queue.stats();
+            assert!(stats.queued <= 2);
+            assert_eq!(stats.received, stats.delivered + stats.queued);
+            if count == 0 && stats.ended == 1 {
+                break;
+            }
+            seen.extend(
+                String::from_utf8(json)
+                    .unwrap()
+                    .lines()
+                    .map(|l| l.parse::<u32>().unwrap()),
+            );
+        }
+        producer.join().unwrap();
+        assert_eq!(seen, (0..10).collect::<Vec<_>>());
+        assert!(queue.stats().producer_waits > 0);
+    }
+
+    #[test]
+    fn unbounding_releases_a_waiting_producer() {
+        let queue = Arc::new(AuditQueue::new(1));
+        queue.push(&1).unwrap();
+        let producer = {
+            let queue = Arc::clone(&queue);
+            std::thread::spawn(move || queue.push(&2).unwrap())
+        };
+        std::thread::sleep(Duration::from_millis(20));
+        queue.unbound();
+        producer.join().unwrap();
+        assert_eq!(queue.stats().queued, 2);
+    }
+
+    #[test]
+    fn a_drain_of_an_empty_queue_times_out() {
+        let queue = AuditQueue::new(4);
+        let start = Instant::now();
+        assert_eq!(queue.drain(8, Duration::from_millis(30)).1, 0);
+        assert!(start.elapsed() >= Duration::from_millis(30));
+    }
+}
