@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 from typing import NamedTuple
@@ -57,3 +58,28 @@ MESSAGES = load_messages()
 @pytest.fixture(params=MESSAGES, ids=[f"{m.message}-{m.keys}-{m.name}" for m in MESSAGES])
 def message_case(request: pytest.FixtureRequest) -> MessageCase:
     return request.param  # type: ignore[no-any-return]
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def barter_crate_dir() -> Path:
+    """The source directory of the `barter` crate rust-ffi builds against,
+    as cargo resolves it (its examples/data holds barter's market data)."""
+    try:
+        run = subprocess.run(
+            [
+                "cargo", "metadata", "--format-version", "1", "--locked", "--offline",
+                "--manifest-path", str(REPO / "rust-ffi" / "Cargo.toml"),
+            ],
+            check=False, capture_output=True, text=True, cwd=REPO,
+        )  # fmt: skip
+    except FileNotFoundError:
+        pytest.skip("cargo is not installed")
+    if run.returncode != 0:
+        pytest.fail(f"cargo metadata failed: {run.stderr}")
+    for package in json.loads(run.stdout)["packages"]:
+        if package["name"] == "barter":
+            return Path(package["manifest_path"]).parent
+    pytest.skip("rust-ffi does not depend on the barter crate")
