@@ -1,0 +1,424 @@
+"""A barter ``System`` running inside the library: barter's ``Engine`` with
+``DefaultStrategy`` and ``DefaultRiskManager``, a ``MockExecution`` client and
+barter's ``MockExchange`` for each execution of a barter ``SystemConfig``.
+
+Python drives it by pulling, never by callbacks: it sends barter's commands,
+feeds market events, and drains the engine's audit ticks in batches::
+
+    from barter_python.system import start_system
+    from barter_python.engine import NoFilter
+
+    with start_system("system_config.json", audit=True) as system:
+        system.feed_market_events(events)          # typed MarketStreamEvents or barter's JSON
+        system.send_open_requests([request])       # indexed OrderRequestOpen
+        for tick in system.audit_ticks(timeout=1.0):
+            print(tick.sequence, tick.event)
+        system.close_positions(NoFilter())
+        summary = system.shutdown_with_summary(Decimal("0.05"))
+
+Every command is barter's ``Command`` (or a ``TradingState`` update) sent on
+the engine's feed, so commands, market events and account events reach the
+engine in the order they are sent. Commands bypass the risk manager, as in
+barter. A command on a stopped System raises ``SystemClosedError``: after
+``shutdown()``, or once an unrecoverable engine error (for example an open
+request for an exchange that has no execution, barter's ``IndexError``)
+ended the engine; the audit then ends with the tick carrying that error.
+
+The audit queue holds at most ``audit_capacity`` ticks. When it is full the
+engine's ticks wait in barter's own channel, none is dropped;
+``audit_stats()`` proves it (``received == delivered + queued``).
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from importlib import resources
+from typing import Any, NamedTuple, Union
+
+from ._codec import Keep, Keys, check_index, decimal_to_c
+from ._messages import OrderEvent, OrderRequestCancel, OrderRequestOpen
+from ._native import check, ffi, lib, take_buffer
+from ._sink import Closing, Handle, timeout_ms
+from .engine import AuditTick, Exchanges, InstrumentFilter, Instruments, NoFilter, Underlyings
+from .errors import BarterClosedError, BarterValueError
+from .market import MarketStreamEvent
+from .summary import Annual252, Annual365, Daily, Interval, TradingSummary
+
+#: A configuration: a dict in barter's ``SystemConfig`` shape, or the path
+#: of a JSON file in that shape.
+SystemConfigLike = Union[Mapping[str, Any], "os.PathLike[str]", str]
+
+
+class SystemClosedError(BarterClosedError):
+    """The System has stopped (shut down, or ended by an unrecoverable
+    engine error): it takes no more commands."""
+
+
+class EngineFeedMode(enum.IntEnum):
+    """barter's ``EngineFeedMode``."""
+
+    #: The engine awaits its feed on the Tokio runtime: no core is used
+    #: while the System is idle. The default.
+    STREAM = 1
+    #: barter's synchronous engine: it polls its feed with ``try_recv`` on a
+    #: thread of its own, which keeps one core busy even while idle.
+    ITERATOR = 2
+
+
+class AuditStats(NamedTuple):
+    """Counters of the audit queue: ``received == delivered + queued``."""
+
+    received: int
+    delivered: int
+    queued: int
+    max_queued: int
+    producer_waits: int
+    capacity: int
+    ended: bool
+
+
+def example_config() -> dict[str, Any]:
+    """barter's ``examples/config/system_config.json``, shipped in the
+    package: BTCUSDT, ETHUSDT and SOLUSDT on a mocked binance_spot with 100 ms
+    latency and 5% fees (``fees_percent`` is a fraction: 0.05 is 5%)."""
+    text = resources.files("barter_python").joinpath("data/system_config.json").read_text("utf-8")
+    config: dict[str, Any] = json.loads(text)
+    return config
+
+
+def _config_bytes(config: SystemConfigLike) -> tuple[bytes, str]:
+    if isinstance(config, Mapping):
+        try:
+            return json.dumps(config, allow_nan=False).encode(), "config"
+        except (TypeError, ValueError) as exc:
+            raise BarterValueError(f"config: not a JSON value: {exc}") from None
+    if isinstance(config, (str, os.PathLike)):
+        path = os.fspath(config)
+        with open(path, "rb") as file:
+            return file.read(), f"config file {path!r}"
+    raise BarterValueError(f"config must be a dict or a file path, got {type(config).__name__}")
+
+
+def _filter_to_c(filter: InstrumentFilter | None) -> tuple[Any, Any]:
+    """The ``BarterInstrumentFilter`` and the index array it points to."""
+    c = ffi.new("BarterInstrumentFilter *")
+    if filter is None or isinstance(filter, NoFilter):
+        c.kind = lib.BARTER_INSTRUMENT_FILTER_KIND_NONE
+        return c, None
+    if isinstance(filter, Exchanges):
+        kind, indices = lib.BARTER_INSTRUMENT_FILTER_KIND_EXCHANGES, list(filter.exchanges)
+    elif isinstance(filter, Instruments):
+        kind, indices = lib.BARTER_INSTRUMENT_FILTER_KIND_INSTRUMENTS, list(filter.instruments)
+    elif isinstance(filter, Underlyings):
+        kind = lib.BARTER_INSTRUMENT_FILTER_KIND_UNDERLYINGS
+        indices = [index for u in filter.underlyings for index in (u.base, u.quote)]
+    else:
+        raise BarterValueError(
+            f"filter must be an InstrumentFilter or None, got {type(filter).__name__}"
+        )
+    array = ffi.new("size_t[]", [check_index(i, "filter index") for i in indices])
+    c.kind = kind
+    c.len = (
+        len(indices) // 2 if kind == lib.BARTER_INSTRUMENT_FILTER_KIND_UNDERLYINGS else len(indices)
+    )
+    c.indices = array
+    return c, array
+
+
+def _market_json(events: Iterable[MarketStreamEvent] | str | bytes) -> bytes:
+    if isinstance(events, str):
+        return events.encode()
+    if isinstance(events, bytes):
+        return events
+    lines = []
+    for index, event in enumerate(events):
+        if not isinstance(event, MarketStreamEvent):
+            raise BarterValueError(
+                f"events[{index}] must be a MarketStreamEvent, got {type(event).__name__}"
+            )
+        lines.append(json.dumps(event.to_dict(), separators=(",", ":")))
+    return ("\n".join(lines) + "\n").encode()
+
+
+class SystemHandle(Closing[AuditStats]):
+    """A running barter System (a context manager: leaving it shuts down).
+
+    Options: ``trading_enabled`` (barter's initial ``TradingState``),
+    ``audit`` (the engine sends its audit; needed for ``audit_ticks``,
+    ``order_events`` and ``take_audit``), ``engine_feed_mode`` (see
+    ``EngineFeedMode``; ``STREAM`` by default), ``balances`` (initial engine
+    balances, barter's ``Keyed<ExchangeAsset, Balance>`` JSON list) and
+    ``audit_capacity`` (the audit queue's bound in ticks).
+    """
+
+    __slots__ = ("_final", "_handle", "_snapshot")
+
+    def __init__(
+        self,
+        config: SystemConfigLike | None = None,
+        *,
+        trading_enabled: bool = True,
+        audit: bool = False,
+        engine_feed_mode: EngineFeedMode = EngineFeedMode.STREAM,
+        balances: Sequence[Mapping[str, Any]] | None = None,
+        audit_capacity: int = 65536,
+    ) -> None:
+        raw, name = _config_bytes(example_config() if config is None else config)
+        options = ffi.new("BarterSystemOptions *")
+        options.feed_mode = int(EngineFeedMode(engine_feed_mode))
+        options.trading_disabled = 1 if trading_enabled else 2
+        options.audit = 1 if audit else 0
+        options.audit_capacity = check_index(audit_capacity, "audit_capacity")
+        balances_json = b"" if balances is None else json.dumps(list(balances)).encode()
+        out = ffi.new("BarterSystem **")
+        try:
+            check(
+                lib.barter_system_new(
+                    raw, len(raw), balances_json, len(balances_json), options, out
+                )
+            )
+        except BarterValueError as exc:
+            raise type(exc)(f"{name}: {exc.message}", exc.status) from None
+        self._handle = Handle(out[0], "System")
+        self._final: AuditStats | None = None
+        self._snapshot: AuditTick | None = None
+
+    def _call(self, function: Any, *args: Any) -> None:
+        try:
+            handle = self._handle.acquire()
+        except BarterClosedError:
+            raise SystemClosedError("the System is shut down") from None
+        try:
+            check(function(handle, *args))
+        except BarterClosedError as exc:
+            raise SystemClosedError(exc.message, exc.status) from None
+        finally:
+            self._handle.release()
+
+    # --- commands ------------------------------------------------------------------------
+
+    def _send_requests(self, requests: Sequence[Any], kind: type[Any], function: Any) -> None:
+        requests = list(requests)
+        if not requests:
+            raise BarterValueError("requests is empty: send at least one")
+        array = ffi.new(f"{kind._c_type}[]", len(requests))
+        keep = Keep()
+        for index, request in enumerate(requests):
+            if type(request) is not kind:
+                raise BarterValueError(
+                    f"requests[{index}] must be a {kind.__name__}, got {type(request).__name__}"
+                )
+            if request.keys is not Keys.INDEXED:
+                raise BarterValueError(
+                    f"requests[{index}]: a System takes indexed keys (ExchangeIndex and "
+                    "InstrumentIndex ints)"
+                )
+            request._to_c(array[index], keep)
+        self._call(function, array, len(requests))
+
+    def send_open_requests(self, requests: Sequence[OrderRequestOpen]) -> None:
+        """barter's ``Command::SendOpenRequests``."""
+        self._send_requests(requests, OrderRequestOpen, lib.barter_system_send_open_requests)
+
+    def send_cancel_requests(self, requests: Sequence[OrderRequestCancel]) -> None:
+        """barter's ``Command::SendCancelRequests``."""
+        self._send_requests(requests, OrderRequestCancel, lib.barter_system_send_cancel_requests)
+
+    def close_positions(self, filter: InstrumentFilter | None = None) -> None:
+        """barter's ``Command::ClosePositions`` (``None``: every instrument)."""
+        c, _keep = _filter_to_c(filter)
+        self._call(lib.barter_system_close_positions, c)
+
+    def cancel_orders(self, filter: InstrumentFilter | None = None) -> None:
+        """barter's ``Command::CancelOrders`` (``None``: every instrument)."""
+        c, _keep = _filter_to_c(filter)
+        self._call(lib.barter_system_cancel_orders, c)
+
+    def set_trading_enabled(self, enabled: bool) -> None:
+        """barter's ``TradingState`` update."""
+        if not isinstance(enabled, bool):
+            raise BarterValueError(f"enabled must be a bool, got {type(enabled).__name__}")
+        self._call(lib.barter_system_set_trading_enabled, int(enabled))
+
+    def feed_market_events(self, events: Iterable[MarketStreamEvent] | str | bytes) -> None:
+        """Sends market events into the engine's feed: typed
+        ``MarketStreamEvent``s, or barter-data's JSON (JSON lines, like
+        barter's example data). All or nothing: a bad event raises with its
+        line and serde's message, and none is sent."""
+        data = _market_json(events)
+        self._call(lib.barter_system_feed_market, data, len(data), lib.BARTER_JSON_FORMAT_LINES)
+
+    # --- audit -------------------------------------------------------------------------------
+
+    def take_audit(self) -> AuditTick:
+        """The audit's first tick: the ``EngineState`` when the engine started."""
+        if self._snapshot is None:
+            out = ffi.new("BarterBuffer **")
+            self._call(lib.barter_system_audit_snapshot, out)
+            self._snapshot = AuditTick.from_dict(json.loads(take_buffer(out)))
+        return self._snapshot
+
+    def drain_audit(self, max_ticks: int = 4096, timeout: float | None = 0.0) -> list[AuditTick]:
+        """Up to ``max_ticks`` audit ticks in engine order, waiting up to
+        ``timeout`` seconds for the first (``None``: until one comes or the
+        audit ends). An empty list once the audit has ended and been drained."""
+        out = ffi.new("BarterBuffer **")
+        count = ffi.new("size_t *")
+        self._call(
+            lib.barter_system_audit_drain,
+            check_index(max_ticks, "max_ticks"),
+            timeout_ms(timeout),
+            out,
+            count,
+        )
+        data = take_buffer(out)
+        return [AuditTick.from_dict(json.loads(line)) for line in data.splitlines()]
+
+    def audit_ticks(self, timeout: float | None = 0.0) -> Iterator[AuditTick]:
+        """Every tick until none arrives within ``timeout`` seconds, or the
+        audit has ended."""
+        while True:
+            ticks = self.drain_audit(timeout=timeout)
+            if not ticks:
+                return
+            yield from ticks
+
+    def order_events(self, timeout: float | None = 0.0) -> Iterator[OrderEvent]:
+        """The ``OrderEvent(key, state)`` of each ``OrderSnapshot`` the engine
+        receives, in engine order (draining the audit as ``audit_ticks``)."""
+        for tick in self.audit_ticks(timeout):
+            yield from tick.order_events()
+
+    def audit_stats(self) -> AuditStats:
+        """The audit queue's counters."""
+        if self._final is not None:
+            return self._final
+        out = ffi.new("BarterAuditStats *")
+        self._call(lib.barter_system_audit_stats, out)
+        s = out[0]
+        return AuditStats(
+            s.received,
+            s.delivered,
+            s.queued,
+            s.max_queued,
+            s.producer_waits,
+            s.capacity,
+            bool(s.ended),
+        )
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    def is_running(self) -> bool:
+        """True while the engine runs."""
+        if self._handle.closed:
+            return False
+        out = ffi.new("uint32_t *")
+        self._call(lib.barter_system_is_running, out)
+        return bool(out[0])
+
+    def shutdown(self) -> None:
+        """Stops the engine and its components, as barter's
+        ``System::shutdown``, and joins every thread. The audit's last ticks
+        stay drainable. Harmless when already stopped."""
+        self._stop(lib.barter_system_shutdown)
+
+    def abort(self) -> None:
+        """As ``shutdown``, but the execution components are aborted."""
+        self._stop(lib.barter_system_abort)
+
+    def _stop(self, function: Any) -> None:
+        if self._handle.closed:
+            return
+        self._call(function)
+
+    def trading_summary(
+        self, risk_free_return: Decimal, interval: Interval | None = None
+    ) -> TradingSummary:
+        """barter's ``TradingSummary`` of the stopped engine (``Daily``
+        ratios unless ``interval`` says otherwise)."""
+        interval = Daily() if interval is None else interval
+        if type(interval) not in (Daily, Annual252, Annual365):
+            raise BarterValueError(
+                f"interval must be Daily(), Annual252() or Annual365(), got {interval!r}"
+            )
+        if not isinstance(risk_free_return, Decimal):
+            raise BarterValueError(
+                f"risk_free_return must be a Decimal, got {type(risk_free_return).__name__}"
+            )
+        rate = ffi.new("BarterDecimal *")
+        decimal_to_c(rate[0], risk_free_return)
+        out = ffi.new("BarterBuffer **")
+        self._call(lib.barter_system_trading_summary, rate, interval._c, out)
+        return TradingSummary.from_dict(json.loads(take_buffer(out)), interval)
+
+    def shutdown_with_summary(
+        self, risk_free_return: Decimal, interval: Interval | None = None
+    ) -> TradingSummary:
+        """``shutdown()``, then the engine's ``TradingSummary``."""
+        self.shutdown()
+        return self.trading_summary(risk_free_return, interval)
+
+    def close(self) -> AuditStats:
+        """Shuts down and frees the System. Returns the audit's final counters
+        (all zero when the audit was off)."""
+        if self._final is not None:
+            return self._final
+        handle = self._handle.retire()
+        if handle is None:
+            return self._final or AuditStats(0, 0, 0, 0, 0, 0, True)
+        self._handle.wait_idle()
+        check(lib.barter_system_shutdown(handle))
+        stats = ffi.new("BarterAuditStats *")
+        if lib.barter_system_audit_stats(handle, stats) == 0:
+            s = stats[0]
+            final = AuditStats(
+                s.received,
+                s.delivered,
+                s.queued,
+                s.max_queued,
+                s.producer_waits,
+                s.capacity,
+                bool(s.ended),
+            )
+        else:
+            final = AuditStats(0, 0, 0, 0, 0, 0, True)
+        pointer = ffi.new("BarterSystem **", handle)
+        check(lib.barter_system_free(pointer))
+        self._final = final
+        return final
+
+
+def start_system(
+    config: SystemConfigLike | None = None,
+    *,
+    trading_enabled: bool = True,
+    audit: bool = False,
+    engine_feed_mode: EngineFeedMode = EngineFeedMode.STREAM,
+    balances: Sequence[Mapping[str, Any]] | None = None,
+    audit_capacity: int = 65536,
+) -> SystemHandle:
+    """Starts a barter System (``None``: barter's example config, shipped in
+    the package) and returns its ``SystemHandle`` once the engine runs."""
+    return SystemHandle(
+        config,
+        trading_enabled=trading_enabled,
+        audit=audit,
+        engine_feed_mode=engine_feed_mode,
+        balances=balances,
+        audit_capacity=audit_capacity,
+    )
+
+
+__all__ = [
+    "AuditStats",
+    "EngineFeedMode",
+    "SystemClosedError",
+    "SystemConfigLike",
+    "SystemHandle",
+    "example_config",
+    "start_system",
+]
