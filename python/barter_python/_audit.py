@@ -1,6 +1,10 @@
 """Pairing requests with what came back, for audit trails: each request with
 ``Ok(state)``, an ``ErrorEntry`` holding the typed error and its message, or
-``None`` while no answer has arrived."""
+``None`` while no answer has arrived.
+
+``audit`` pairs requests and responses a caller collected; ``Ledger`` builds
+the same entries from a barter engine's own audit ticks: the requests its
+commands sent or refused, answered by the account events it received."""
 
 from __future__ import annotations
 
@@ -13,38 +17,65 @@ from ._messages import (
     OrderRequestOpen,
     OrderResponseCancel,
     OrderResponseOpen,
+    OrderSnapshot,
+    Trade,
 )
-from ._order_state import Err, Ok, OrderError
+from ._order_state import (
+    Err,
+    FullyFilled,
+    Ok,
+    OpenFailed,
+    OpenInFlight,
+    OrderError,
+    OrderState,
+)
 from ._record import Record, make
+from ._requests import RequestOpen
+from .engine import (
+    Account,
+    AccountItem,
+    AuditTick,
+    CancelOrdersOutput,
+    ClosePositionsOutput,
+    EngineError,
+    EngineIndexError,
+    OpenOrdersOutput,
+    ProcessAudit,
+)
 
 Request = Union[OrderRequestOpen, OrderRequestCancel]
 Response = Union[OrderResponseOpen, OrderResponseCancel, AccountEvent]
+Outcome = Union["Ok[Any]", OrderState, "ErrorEntry"]
 
 
 class ErrorEntry(Record):
-    """A failed request's typed error and its message."""
+    """A failed request's typed error (an ``OrderError`` from the exchange,
+    or the ``EngineError`` for which the engine did not send it) and its
+    message."""
 
     __slots__ = ()
     __match_args__ = ("error", "message")
     _fields = __match_args__
-    error: OrderError
+    error: OrderError | EngineError
     message: str
 
-    def __new__(cls, error: OrderError, message: str) -> ErrorEntry:
+    def __new__(cls, error: OrderError | EngineError, message: str) -> ErrorEntry:
         return make(cls, (error, message))
 
 
 class AuditEntry(Record):
-    """A request and its outcome: ``Ok(Open)`` / ``Ok(Cancelled)``, an
-    ``ErrorEntry``, or ``None`` if unanswered."""
+    """A request and its outcome: ``Ok(Open)`` / ``Ok(Cancelled)`` (an
+    exchange's response), the order's ``OrderState`` (an engine's order
+    snapshot, e.g. ``FullyFilled``), an ``ErrorEntry``, or ``None`` if
+    unanswered."""
 
     __slots__ = ()
     __match_args__ = ("request", "outcome")
     _fields = __match_args__
     request: Request
-    outcome: Ok[Any] | ErrorEntry | None
+    outcome: Outcome | None
 
-    def __new__(cls, request: Request, outcome: Ok[Any] | ErrorEntry | None) -> AuditEntry:
+    def __new__(cls, request: Request, outcome: Outcome | None) -> AuditEntry:
         return make(cls, (request, outcome))
 
 
@@ -71,6 +102,101 @@ def audit(requests: Iterable[Request], responses: Iterable[Response]) -> list[Au
     entries = []
     for request in requests:
         answers = pending.get((type(request), request.key))
-        outcome: Ok[Any] | ErrorEntry | None = _outcome(answers.pop(0)) if answers else None
+        outcome: Outcome | None = _outcome(answers.pop(0)) if answers else None
         entries.append(AuditEntry(request, outcome))
     return entries
+
+
+def _engine_error_text(error: EngineError) -> str:
+    if isinstance(error, EngineIndexError):
+        return str(error.error.message)
+    return str(getattr(error, "message", type(error).__name__))
+
+
+class Ledger:
+    """The requests a barter engine sent or refused, in engine order, each
+    paired with its first answer. Feed it every audit tick (``add``).
+
+    An open request is answered by the engine's first ``OrderSnapshot`` of
+    its key past ``OpenInFlight`` (``Ok(state)``, or an ``ErrorEntry`` for
+    ``OpenFailed``); a cancel by its ``OrderResponseCancel``. A request in a
+    command output's ``errors`` was not sent: its entry holds the
+    ``EngineError``. ``ClosePositions`` contributes its cancels and opens.
+    Fills arrive on a separate path from order snapshots, so a filled open
+    counts as ``settled`` only once its ``Trade`` has arrived too."""
+
+    __slots__ = ("_entries", "_trades_due", "_waiting")
+
+    def __init__(self) -> None:
+        self._entries: list[list[Any]] = []
+        # (request type, key) -> indices of entries still unanswered.
+        self._waiting: dict[tuple[type, Any], list[int]] = {}
+        # Fills whose Trade has not arrived: (instrument, strategy, side, price, quantity).
+        self._trades_due: list[tuple[Any, ...]] = []
+
+    def _sent(self, output: OpenOrdersOutput | CancelOrdersOutput) -> None:
+        for request in output.sent:
+            self._waiting.setdefault((type(request), request.key), []).append(len(self._entries))
+            self._entries.append([request, None])
+        for request, error in output.errors:
+            self._entries.append([request, ErrorEntry(error, _engine_error_text(error))])
+
+    def _answer(self, kind: type, key: Any, outcome: Outcome) -> Request | None:
+        waiting = self._waiting.get((kind, key))
+        if not waiting:
+            return None
+        entry = self._entries[waiting.pop(0)]
+        entry[1] = outcome
+        request: Request = entry[0]
+        return request
+
+    def add(self, tick: AuditTick) -> None:
+        audit = tick.event
+        if not isinstance(audit, ProcessAudit):
+            return
+        for output in audit.outputs:
+            if isinstance(output, (OpenOrdersOutput, CancelOrdersOutput)):
+                self._sent(output)
+            elif isinstance(output, ClosePositionsOutput):
+                self._sent(output.cancels)
+                self._sent(output.opens)
+        event = audit.event
+        if not isinstance(event, Account) or not isinstance(event.event, AccountItem):
+            return
+        kind = event.event.event.kind
+        if isinstance(kind, OrderSnapshot) and not isinstance(kind.state, OpenInFlight):
+            state = kind.state
+            outcome: Outcome = (
+                ErrorEntry(state.error, state.error.description)
+                if isinstance(state, OpenFailed)
+                else state
+            )
+            request = self._answer(OrderRequestOpen, kind.key, outcome)
+            if request is not None and isinstance(state, FullyFilled):
+                self._trades_due.append(_fill(request))
+        elif isinstance(kind, OrderResponseCancel):
+            self._answer(OrderRequestCancel, kind.key, _outcome(kind.state))
+        elif isinstance(kind, Trade):
+            fill = (kind.instrument, kind.strategy, kind.side, kind.price, kind.quantity)
+            if fill in self._trades_due:
+                self._trades_due.remove(fill)
+
+    def entries(self) -> list[AuditEntry]:
+        """Every request so far, in the order the engine sent or refused it."""
+        return [AuditEntry(request, outcome) for request, outcome in self._entries]
+
+    @property
+    def pending(self) -> int:
+        """Requests without an answer yet."""
+        return sum(map(len, self._waiting.values()))
+
+    @property
+    def settled(self) -> bool:
+        """No request waits for its answer and no fill for its trade."""
+        return self.pending == 0 and not self._trades_due
+
+
+def _fill(request: Request) -> tuple[Any, ...]:
+    state = request.state
+    assert isinstance(state, RequestOpen)  # only open requests fill
+    return (request.key.instrument, request.key.strategy, state.side, state.price, state.quantity)

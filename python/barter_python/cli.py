@@ -8,7 +8,8 @@ import sys
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from ._demo import demo
+from ._session_demo import demo as session_demo
+from ._system_demo import demo as system_demo
 from .errors import BarterError
 from .execution import (
     AccountEvent,
@@ -190,8 +191,20 @@ def main(argv: list[str] | None = None) -> int:
         default="auto",
         help="index keys or exchange names (default: detected from the input)",
     )
-    demo_cmd = commands.add_parser(
+    system_cmd = commands.add_parser(
         "demo",
+        help="drive a barter System (engine, MockExchange) with a short command script, live",
+        description="Starts a barter System inside the library on barter's example config "
+        "(DefaultStrategy, DefaultRiskManager, MockExchange; shipped in the package: no network), "
+        "feeds it a slice of barter's example market data, sends a market buy and sell, a limit "
+        "order, a cancel and close_positions, and shows the engine's audit ticks live, each "
+        "request's result, and barter's trading summary at the end.",
+    )
+    system_cmd.add_argument(
+        "--json", action="store_true", help="print the audit ticks as serde JSON lines instead"
+    )
+    demo_cmd = commands.add_parser(
+        "session-demo",
         help="paper-trade a short order script on barter's MockExchange, live",
         description="Starts a paper-trading session on barter's MockExchange inside the library "
         "(the configuration shipped in the package: no network, no files), sends an order script "
@@ -223,7 +236,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "demo":
-        return demo(
+        return system_demo(args.json)
+    if args.command == "session-demo":
+        return session_demo(
             args.orders,
             args.json,
             args.config,

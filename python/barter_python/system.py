@@ -34,16 +34,29 @@ from __future__ import annotations
 import enum
 import json
 import os
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from importlib import resources
 from typing import Any, NamedTuple, Union
 
+from ._audit import AuditEntry, Ledger
 from ._codec import Keep, Keys, check_index, decimal_to_c
 from ._messages import OrderEvent, OrderRequestCancel, OrderRequestOpen
 from ._native import check, ffi, lib, take_buffer
 from ._sink import Closing, Handle, timeout_ms
-from .engine import AuditTick, Exchanges, InstrumentFilter, Instruments, NoFilter, Underlyings
+from .engine import (
+    AuditTick,
+    Command,
+    Exchanges,
+    InstrumentFilter,
+    Instruments,
+    Market,
+    NoFilter,
+    ProcessAudit,
+    TradingStateUpdate,
+    Underlyings,
+)
 from .errors import BarterClosedError, BarterValueError
 from .market import MarketStreamEvent
 from .summary import Annual252, Annual365, Daily, Interval, TradingSummary
@@ -67,6 +80,10 @@ class EngineFeedMode(enum.IntEnum):
     #: barter's synchronous engine: it polls its feed with ``try_recv`` on a
     #: thread of its own, which keeps one core busy even while idle.
     ITERATOR = 2
+
+
+#: The engine events a handle feeds (account events come from the execution).
+_FED = (Command, Market, TradingStateUpdate)
 
 
 class AuditStats(NamedTuple):
@@ -155,7 +172,7 @@ class SystemHandle(Closing[AuditStats]):
     ``audit_capacity`` (the audit queue's bound in ticks).
     """
 
-    __slots__ = ("_final", "_handle", "_snapshot")
+    __slots__ = ("_fed", "_final", "_handle", "_ledger", "_processed", "_snapshot")
 
     def __init__(
         self,
@@ -186,6 +203,11 @@ class SystemHandle(Closing[AuditStats]):
         self._handle = Handle(out[0], "System")
         self._final: AuditStats | None = None
         self._snapshot: AuditTick | None = None
+        self._ledger = Ledger()
+        # Events this handle put on the engine's feed, and the ticks of such
+        # events drained so far: the engine audits each once, in feed order.
+        self._fed = 0
+        self._processed = 0
 
     def _call(self, function: Any, *args: Any) -> None:
         try:
@@ -219,6 +241,7 @@ class SystemHandle(Closing[AuditStats]):
                 )
             request._to_c(array[index], keep)
         self._call(function, array, len(requests))
+        self._fed += 1
 
     def send_open_requests(self, requests: Sequence[OrderRequestOpen]) -> None:
         """barter's ``Command::SendOpenRequests``."""
@@ -232,17 +255,20 @@ class SystemHandle(Closing[AuditStats]):
         """barter's ``Command::ClosePositions`` (``None``: every instrument)."""
         c, _keep = _filter_to_c(filter)
         self._call(lib.barter_system_close_positions, c)
+        self._fed += 1
 
     def cancel_orders(self, filter: InstrumentFilter | None = None) -> None:
         """barter's ``Command::CancelOrders`` (``None``: every instrument)."""
         c, _keep = _filter_to_c(filter)
         self._call(lib.barter_system_cancel_orders, c)
+        self._fed += 1
 
     def set_trading_enabled(self, enabled: bool) -> None:
         """barter's ``TradingState`` update."""
         if not isinstance(enabled, bool):
             raise BarterValueError(f"enabled must be a bool, got {type(enabled).__name__}")
         self._call(lib.barter_system_set_trading_enabled, int(enabled))
+        self._fed += 1
 
     def feed_market_events(self, events: Iterable[MarketStreamEvent] | str | bytes) -> None:
         """Sends market events into the engine's feed: typed
@@ -251,6 +277,7 @@ class SystemHandle(Closing[AuditStats]):
         line and serde's message, and none is sent."""
         data = _market_json(events)
         self._call(lib.barter_system_feed_market, data, len(data), lib.BARTER_JSON_FORMAT_LINES)
+        self._fed += sum(1 for line in data.splitlines() if line.strip())
 
     # --- audit -------------------------------------------------------------------------------
 
@@ -262,10 +289,7 @@ class SystemHandle(Closing[AuditStats]):
             self._snapshot = AuditTick.from_dict(json.loads(take_buffer(out)))
         return self._snapshot
 
-    def drain_audit(self, max_ticks: int = 4096, timeout: float | None = 0.0) -> list[AuditTick]:
-        """Up to ``max_ticks`` audit ticks in engine order, waiting up to
-        ``timeout`` seconds for the first (``None``: until one comes or the
-        audit ends). An empty list once the audit has ended and been drained."""
+    def _drain(self, max_ticks: int, timeout: float | None) -> tuple[list[bytes], list[AuditTick]]:
         out = ffi.new("BarterBuffer **")
         count = ffi.new("size_t *")
         self._call(
@@ -275,8 +299,50 @@ class SystemHandle(Closing[AuditStats]):
             out,
             count,
         )
-        data = take_buffer(out)
-        return [AuditTick.from_dict(json.loads(line)) for line in data.splitlines()]
+        lines = take_buffer(out).splitlines()
+        ticks = [AuditTick.from_dict(json.loads(line)) for line in lines]
+        for tick in ticks:
+            self._ledger.add(tick)
+            audit = tick.event
+            if isinstance(audit, ProcessAudit) and isinstance(audit.event, _FED):
+                self._processed += 1
+        return lines, ticks
+
+    def drain_audit(self, max_ticks: int = 4096, timeout: float | None = 0.0) -> list[AuditTick]:
+        """Up to ``max_ticks`` audit ticks in engine order, waiting up to
+        ``timeout`` seconds for the first (``None``: until one comes or the
+        audit ends). An empty list once the audit has ended and been drained."""
+        return self._drain(max_ticks, timeout)[1]
+
+    def drain_audit_json(self, max_ticks: int = 4096, timeout: float | None = 0.0) -> list[bytes]:
+        """As ``drain_audit``, but each tick as the bytes serde printed in the
+        engine (for logs and archives). ``settle`` and ``audit`` still see them."""
+        return self._drain(max_ticks, timeout)[0]
+
+    def settle(self, timeout: float = 10.0) -> list[AuditTick]:
+        """Drains until the engine has processed everything this handle fed
+        it and every request it sent has its answer (and every fill its
+        trade), or the audit ended; returns the ticks drained. Raises
+        ``TimeoutError`` after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        ticks: list[AuditTick] = []
+        while self._processed < self._fed or not self._ledger.settled:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(
+                    f"the System did not settle in {timeout} s: {self._fed - self._processed} "
+                    f"fed events and {self._ledger.pending} requests unanswered"
+                )
+            drained = self.drain_audit(timeout=min(left, 0.25))
+            if not drained and self.audit_stats().ended:
+                break
+            ticks.extend(drained)
+        return ticks
+
+    def audit(self) -> list[AuditEntry]:
+        """Every request the engine sent or refused so far, with its answer
+        (see ``Ledger``), from the ticks drained so far."""
+        return self._ledger.entries()
 
     def audit_ticks(self, timeout: float | None = 0.0) -> Iterator[AuditTick]:
         """Every tick until none arrives within ``timeout`` seconds, or the

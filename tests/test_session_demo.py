@@ -1,4 +1,4 @@
-"""``python -m barter_python demo``: the shipped script on the shipped config,
+"""``python -m barter_python session-demo``: the shipped script on the shipped config,
 as a table, as serde JSON lines, and replaying a user's own script."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from barter_python import BarterValueError
-from barter_python._demo import DEFAULT_SCRIPT, parse_script
+from barter_python._session_demo import DEFAULT_SCRIPT, parse_script
 from barter_python.execution import (
     AccountEvent,
     Keys,
@@ -23,7 +23,7 @@ from barter_python.execution import (
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "barter_python", "demo", *args],
+        [sys.executable, "-m", "barter_python", "session-demo", *args],
         capture_output=True,
         text=True,
         timeout=60,
