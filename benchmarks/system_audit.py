@@ -27,9 +27,8 @@ import platform
 import time
 from typing import Any
 
-from barter_python._system_demo import example_market_events
 from barter_python.engine import AuditTick
-from barter_python.system import SystemHandle, example_config, start_system
+from barter_python.system import SystemHandle, example_config, example_market_events, start_system
 
 
 def _system() -> SystemHandle:

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from barter_python import BarterValueError
-from barter_python._system_demo import RISK_FREE_RETURN, Step, example_market_events, script
+from barter_python._system_demo import RISK_FREE_RETURN, Step, script
 from barter_python.engine import (
     Account,
     AuditTick,
@@ -55,7 +55,13 @@ from barter_python.execution import (
     Trade,
 )
 from barter_python.market import ExchangeIndexError
-from barter_python.system import SystemClosedError, SystemHandle, example_config, start_system
+from barter_python.system import (
+    SystemClosedError,
+    SystemHandle,
+    example_config,
+    example_market_events,
+    start_system,
+)
 
 CONFIG = example_config()
 FEES = Decimal(str(CONFIG["executions"][0]["fees_percent"]))

@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from barter_python.engine import AuditTick, ProcessAudit
+from barter_python.summary import TradingSummary
 
 
 def run_demo(*args: str) -> str:
@@ -49,3 +51,14 @@ def test_demo_json_prints_the_ticks_as_serde_json_lines() -> None:
         "SendCancelRequests",
         "ClosePositions",
     } <= kinds
+
+
+def test_the_readme_system_example_runs() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    section = readme.split("## Driving a barter System", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, object] = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    summary = namespace["summary"]
+    assert isinstance(summary, TradingSummary)
+    assert summary.instruments["binancespot-btc_usdt"].pnl != 0

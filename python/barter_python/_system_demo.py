@@ -17,7 +17,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
-from importlib import resources
 from typing import Any, Callable, NamedTuple
 
 from ._audit import AuditEntry, ErrorEntry
@@ -51,7 +50,7 @@ from .engine import (
 from .errors import BarterError, BarterValueError
 from .market import MarketItem, MarketStreamEvent, OrderBookL1, PublicTrade
 from .summary import TradingSummary
-from .system import SystemHandle, start_system
+from .system import SystemHandle, example_market_events, start_system
 
 #: The demo's strategy id, on every request it sends.
 STRATEGY = "demo"
@@ -63,13 +62,6 @@ class Step(NamedTuple):
 
     label: str
     send: Callable[[SystemHandle], None]
-
-
-def example_market_events() -> list[MarketStreamEvent]:
-    """The slice of barter's example market data shipped in the package
-    (BTCUSDT, ETHUSDT and SOLUSDT trades and order book tops)."""
-    data = resources.files("barter_python").joinpath("data/market_events.jsonl").read_bytes()
-    return MarketStreamEvent.from_json_lines(data)
 
 
 def _top(events: Sequence[MarketStreamEvent], instrument: int) -> OrderBookL1:

@@ -107,6 +107,14 @@ def example_config() -> dict[str, Any]:
     return config
 
 
+def example_market_events() -> list[MarketStreamEvent]:
+    """A slice of barter's example market data, shipped in the package:
+    trades and order book tops of BTCUSDT, ETHUSDT and SOLUSDT (instruments
+    0, 1 and 2 of ``example_config()``)."""
+    data = resources.files("barter_python").joinpath("data/market_events.jsonl").read_bytes()
+    return MarketStreamEvent.from_json_lines(data)
+
+
 def _config_bytes(config: SystemConfigLike) -> tuple[bytes, str]:
     if isinstance(config, Mapping):
         try:
@@ -486,5 +494,6 @@ __all__ = [
     "SystemConfigLike",
     "SystemHandle",
     "example_config",
+    "example_market_events",
     "start_system",
 ]
