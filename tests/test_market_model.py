@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from barter_python._native import check, ffi, lib, take_buffer
 from barter_python.errors import BarterValueError
 from barter_python.execution import ExchangeId, Side, Timestamp
 from barter_python.market import (
@@ -70,6 +71,25 @@ def test_every_line_of_barters_trades_and_l1_data_round_trips(barter_crate_dir: 
         assert isinstance(event, MarketItem)
         kinds.add(type(event.event.kind))
     assert kinds == {PublicTrade, OrderBookL1}
+
+
+def test_barters_data_is_serdes_own_and_to_json_gives_it_back(barter_crate_dir: Path) -> None:
+    text = data_file(barter_crate_dir, TRADES_L1)
+    lines = text.encode().splitlines()
+    out = ffi.new("BarterBuffer **")
+    check(
+        lib.barter_engine_json_normalize(
+            lib.BARTER_ENGINE_VALUE_MARKET_STREAM_EVENT,
+            lib.BARTER_JSON_FORMAT_LINES,
+            text.encode(),
+            len(text.encode()),
+            out,
+        )
+    )
+    assert take_buffer(out).splitlines() == lines  # Rust reprints barter's file as it is
+    events = MarketStreamEvent.from_json_lines(text)
+    for number, (event, line) in enumerate(zip(events, lines), 1):
+        assert event.to_json() == line, f"line {number}"
 
 
 def test_lines_decode_alike_one_by_one_and_as_bytes(barter_crate_dir: Path) -> None:
