@@ -97,6 +97,21 @@ class AuditStats(NamedTuple):
     capacity: int
     ended: bool
 
+    @classmethod
+    def _of(cls, c: Any) -> AuditStats:
+        """From a ``BarterAuditStats`` (None: a System without audit)."""
+        if c is None:
+            return cls(0, 0, 0, 0, 0, 0, True)
+        return cls(
+            c.received,
+            c.delivered,
+            c.queued,
+            c.max_queued,
+            c.producer_waits,
+            c.capacity,
+            bool(c.ended),
+        )
+
 
 def example_config() -> dict[str, Any]:
     """barter's ``examples/config/system_config.json``, shipped in the
@@ -373,16 +388,7 @@ class SystemHandle(Closing[AuditStats]):
             return self._final
         out = ffi.new("BarterAuditStats *")
         self._call(lib.barter_system_audit_stats, out)
-        s = out[0]
-        return AuditStats(
-            s.received,
-            s.delivered,
-            s.queued,
-            s.max_queued,
-            s.producer_waits,
-            s.capacity,
-            bool(s.ended),
-        )
+        return AuditStats._of(out[0])
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -439,31 +445,16 @@ class SystemHandle(Closing[AuditStats]):
     def close(self) -> AuditStats:
         """Shuts down and frees the System. Returns the audit's final counters
         (all zero when the audit was off)."""
-        if self._final is not None:
-            return self._final
         handle = self._handle.retire()
         if handle is None:
-            return self._final or AuditStats(0, 0, 0, 0, 0, 0, True)
+            return self._final or AuditStats._of(None)
         self._handle.wait_idle()
         check(lib.barter_system_shutdown(handle))
         stats = ffi.new("BarterAuditStats *")
-        if lib.barter_system_audit_stats(handle, stats) == 0:
-            s = stats[0]
-            final = AuditStats(
-                s.received,
-                s.delivered,
-                s.queued,
-                s.max_queued,
-                s.producer_waits,
-                s.capacity,
-                bool(s.ended),
-            )
-        else:
-            final = AuditStats(0, 0, 0, 0, 0, 0, True)
-        pointer = ffi.new("BarterSystem **", handle)
-        check(lib.barter_system_free(pointer))
-        self._final = final
-        return final
+        audited = lib.barter_system_audit_stats(handle, stats) == lib.BARTER_STATUS_OK
+        self._final = AuditStats._of(stats[0] if audited else None)
+        check(lib.barter_system_free(ffi.new("BarterSystem **", handle)))
+        return self._final
 
 
 def start_system(

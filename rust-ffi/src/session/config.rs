@@ -126,20 +126,7 @@ pub fn parse(json: &[u8]) -> Result<SessionConfig, FfiError> {
         }
         let at = format!("instruments[{index}] ({})", instrument.name_exchange);
         let instrument = mock_instrument(instrument, &at)?;
-        let quote = &instrument.underlying.quote;
-        if !mock
-            .initial_state
-            .balances
-            .iter()
-            .any(|b| &b.asset == quote)
-        {
-            // MockExchange expects a balance for every instrument's quote
-            // asset and panics without one.
-            return Err(invalid(format!(
-                "{at}: quote asset {quote} has no balance in \
-                 executions[0].initial_state.balances; MockExchange needs one"
-            )));
-        }
+        check_quote_balance(&mock, &instrument.underlying.quote, &at)?;
         if instruments
             .insert(instrument.name_exchange.clone(), instrument)
             .is_some()
@@ -154,6 +141,28 @@ pub fn parse(json: &[u8]) -> Result<SessionConfig, FfiError> {
         )));
     }
     Ok(SessionConfig { mock, instruments })
+}
+
+/// MockExchange panics on an instrument whose quote asset has no balance;
+/// `at` names the instrument in the message.
+pub(crate) fn check_quote_balance(
+    mock: &MockExecutionConfig,
+    quote: &AssetNameExchange,
+    at: &str,
+) -> Result<(), FfiError> {
+    if mock
+        .initial_state
+        .balances
+        .iter()
+        .any(|b| &b.asset == quote)
+    {
+        return Ok(());
+    }
+    Err(invalid(format!(
+        "{at}: quote asset {quote} has no balance in the initial_state of the {} \
+         execution; MockExchange needs one",
+        mock.mocked_exchange.as_str()
+    )))
 }
 
 /// Refuses what MockExchange would panic or misbehave on; `at` names the

@@ -2,7 +2,7 @@
 //! serde into barter's types, plus the checks that keep barter from
 //! panicking on a config it would accept. Every refusal names its field.
 
-use crate::session::config::check_mock_account;
+use crate::session::config::{check_mock_account, check_quote_balance};
 use crate::status::{BarterStatus, FfiError};
 use barter::system::config::{ExecutionConfig, InstrumentConfig};
 use barter_execution::balance::Balance;
@@ -76,20 +76,7 @@ pub fn parse(config: &[u8], balances: &[u8]) -> Result<SystemSetup, FfiError> {
                 "{at}: MockExchange supports spot instruments only"
             )));
         }
-        // MockExchange panics on an instrument whose quote asset has no balance.
-        let quote = &instrument.underlying.quote;
-        if !mock
-            .initial_state
-            .balances
-            .iter()
-            .any(|b| &b.asset == quote)
-        {
-            return Err(invalid(format!(
-                "{at}: quote asset {quote} has no balance in the initial_state of the \
-                 {} execution; MockExchange needs one",
-                mock.mocked_exchange.as_str()
-            )));
-        }
+        check_quote_balance(mock, &instrument.underlying.quote, &at)?;
     }
     let mut names = std::collections::HashSet::new();
     for (index, instrument) in raw.instruments.iter().enumerate() {
