@@ -273,6 +273,17 @@ fn commands_are_checked_and_a_stopped_system_refuses_them() {
             BarterStatus::InvalidArgument,
             &["line 1", "instrument index 3"],
         );
+    system
+        .feed(&BOOK.replace("binance_spot", "kraken"))
+        .unwrap_err()
+        .expect(
+            BarterStatus::InvalidArgument,
+            &["line 1", "exchange kraken"],
+        );
+    system
+        .feed(r#"{"Reconnecting":"okx"}"#)
+        .unwrap_err()
+        .expect(BarterStatus::InvalidArgument, &["exchange okx"]);
     let mut buffer = null_mut();
     let mut count = 0;
     check(unsafe { barter_system_audit_drain(system.0, 1, 0, &mut buffer, &mut count) })

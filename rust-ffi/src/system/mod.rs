@@ -48,6 +48,7 @@ use barter_data::event::DataKind;
 use barter_data::streams::consumer::MarketStreamEvent;
 use barter_data::streams::reconnect::Event as StreamEvent;
 use barter_execution::order::request::{OrderRequestCancel, OrderRequestOpen};
+use barter_instrument::exchange::ExchangeId;
 use barter_instrument::instrument::InstrumentIndex;
 use barter_integration::channel::Tx;
 use barter_integration::collection::one_or_many::OneOrMany;
@@ -105,6 +106,9 @@ pub struct BarterSystem {
     stopped: Mutex<Option<Result<SystemEngine, String>>>,
     audit: Option<Audit>,
     counts: KeyCounts,
+    /// The exchanges of the System's instruments: barter's engine panics on
+    /// a market event of any other.
+    exchanges: Vec<ExchangeId>,
 }
 
 struct Running {
@@ -159,6 +163,12 @@ impl BarterSystem {
             n => n,
         };
         let setup = config::parse(config, balances)?;
+        let exchanges = setup
+            .instruments
+            .exchanges()
+            .iter()
+            .map(|exchange| exchange.value)
+            .collect();
         let counts = KeyCounts {
             exchanges: setup.instruments.exchanges().len(),
             assets: setup.instruments.assets().len(),
@@ -230,6 +240,7 @@ impl BarterSystem {
             stopped: Mutex::new(None),
             audit,
             counts,
+            exchanges,
         })
     }
 
@@ -252,6 +263,23 @@ impl BarterSystem {
         Err(FfiError::invalid(format!(
             "{at}: instrument index {index} is out of range: the System has {}",
             self.counts.instruments
+        )))
+    }
+
+    fn check_market(&self, event: &MarketEvent, at: String) -> Result<(), FfiError> {
+        let exchange = match event {
+            StreamEvent::Item(item) => {
+                self.check_instrument(item.instrument.0, at.clone())?;
+                item.exchange
+            }
+            StreamEvent::Reconnecting(exchange) => *exchange,
+        };
+        if self.exchanges.contains(&exchange) {
+            return Ok(());
+        }
+        Err(FfiError::invalid(format!(
+            "{at}: exchange {} is not one of the System's",
+            exchange.as_str()
         )))
     }
 
@@ -557,9 +585,7 @@ pub unsafe extern "C" fn barter_system_feed_market(
         let mut events = Vec::new();
         parse_each::<MarketEvent>(data, format, |origin, event| {
             let event = event?;
-            if let StreamEvent::Item(item) = &event {
-                system.check_instrument(item.instrument.0, origin.describe())?;
-            }
+            system.check_market(&event, origin.describe())?;
             events.push(event);
             Ok(())
         })?;
