@@ -28,14 +28,18 @@ from barter_python.engine import (
     ClosePositionsOutput,
     EngineIndexError,
     EngineState,
+    ExchangeAsset,
     Instruments,
     Market,
     OpenOrdersOutput,
     ProcessAudit,
     SendOpenRequests,
+    TradingState,
+    TradingStateUpdate,
 )
 from barter_python.execution import (
     AssetBalance,
+    Balance,
     Err,
     ExchangeId,
     ExchangeOffline,
@@ -56,6 +60,7 @@ from barter_python.execution import (
 )
 from barter_python.market import ExchangeIndexError
 from barter_python.system import (
+    EngineFeedMode,
     SystemClosedError,
     SystemHandle,
     example_config,
@@ -310,3 +315,35 @@ def test_the_audit_is_off_unless_asked_for() -> None:
             system.drain_audit()
         system.set_trading_enabled(False)
         assert system.is_running()
+
+
+def test_the_start_options_reach_the_engine() -> None:
+    balances = [
+        {
+            "key": {"exchange": "binance_spot", "asset": "usdt"},
+            "value": {"total": "5.50", "free": "5"},
+        }
+    ]
+    with start_system(
+        CONFIG,
+        trading_enabled=False,
+        audit=True,
+        engine_feed_mode=EngineFeedMode.ITERATOR,
+        balances=balances,
+    ) as system:
+        state = system.take_audit().event
+        assert isinstance(state, EngineState)
+        assert state.trading is TradingState.DISABLED
+        usdt = state.assets[ExchangeAsset(ExchangeId.BINANCE_SPOT, USDT)]
+        assert usdt.balance is not None
+        assert usdt.balance.value == Balance(Decimal("5.50"), Decimal("5"))
+        system.set_trading_enabled(True)
+        ticks = system.settle()
+        assert TradingStateUpdate(TradingState.ENABLED) in [t.event.event for t in ticks]
+
+
+def test_bad_options_are_refused() -> None:
+    with pytest.raises(BarterValueError, match="balances"):
+        start_system(CONFIG, balances=[{"key": 1}])
+    with pytest.raises(ValueError, match="EngineFeedMode"):
+        start_system(CONFIG, engine_feed_mode=7)  # type: ignore[arg-type]
