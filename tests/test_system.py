@@ -46,6 +46,7 @@ from barter_python.execution import (
     FullyFilled,
     ImmediateOrCancel,
     OpenFailed,
+    OrderEvent,
     OrderKey,
     OrderKind,
     OrderRejected,
@@ -347,3 +348,25 @@ def test_bad_options_are_refused() -> None:
         start_system(CONFIG, balances=[{"key": 1}])
     with pytest.raises(ValueError, match="EngineFeedMode"):
         start_system(CONFIG, engine_feed_mode=7)  # type: ignore[arg-type]
+
+
+def test_order_events_are_the_order_snapshots_and_cancel_responses(system: SystemHandle) -> None:
+    events = example_market_events()
+    _, buy, _, _, cancel, _ = script(events)
+    system.feed_market_events(events)
+    buy.send(system)
+    cancel.send(system)
+    updates: list[object] = []
+    deadline = time.monotonic() + 10
+    while len(updates) < 2:
+        assert time.monotonic() < deadline, updates
+        updates += system.order_events(timeout=0.5)
+    buy_key = OrderKey(0, 0, "demo", "buy-1")
+    cancel_key = OrderKey(0, 1, "demo", "limit-1")
+    # MockExchange answers the cancel at once and the buy after its latency,
+    # so the engine may see them in either order.
+    assert len(updates) == 2
+    assert set(updates) == {
+        OrderEvent(buy_key, FullyFilled()),
+        OrderResponseCancel(cancel_key, Err(ExchangeOffline(ExchangeId.BINANCE_SPOT))),
+    }

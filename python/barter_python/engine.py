@@ -24,6 +24,7 @@ from ._messages import (
     OrderEvent,
     OrderRequestCancel,
     OrderRequestOpen,
+    OrderResponseCancel,
     OrderSnapshot,
 )
 from ._native import lib
@@ -859,17 +860,22 @@ class AuditTick(Serde):
         )
         return rust_json(value, self.to_dict())
 
-    def order_events(self) -> list[OrderEvent]:
-        """The ``OrderEvent(key, state)`` of each order snapshot the engine
-        received in this tick (``AccountEventKind::OrderSnapshot``)."""
+    def order_events(self) -> list[OrderEvent | OrderResponseCancel]:
+        """The order updates the engine received in this tick: the
+        ``OrderEvent(key, state)`` of an ``AccountEventKind::OrderSnapshot``,
+        or the ``OrderResponseCancel`` of an ``OrderCancelled``."""
         audit = self.event
         if not isinstance(audit, ProcessAudit) or not isinstance(audit.event, Account):
             return []
         item = audit.event.event
-        if not isinstance(item, AccountItem) or not isinstance(item.event.kind, OrderSnapshot):
+        if not isinstance(item, AccountItem):
             return []
-        order = item.event.kind
-        return [OrderEvent(order.key, order.state)]
+        kind = item.event.kind
+        if isinstance(kind, OrderSnapshot):
+            return [OrderEvent(kind.key, kind.state)]
+        if isinstance(kind, OrderResponseCancel):
+            return [kind]
+        return []
 
 
 __all__ = [

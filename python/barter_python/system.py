@@ -42,7 +42,7 @@ from typing import Any, NamedTuple, Union
 
 from ._audit import AuditEntry, Ledger
 from ._codec import Keep, Keys, check_index, decimal_to_c
-from ._messages import OrderEvent, OrderRequestCancel, OrderRequestOpen
+from ._messages import OrderEvent, OrderRequestCancel, OrderRequestOpen, OrderResponseCancel
 from ._native import check, ffi, lib, take_buffer
 from ._sink import Closing, Handle, timeout_ms
 from .engine import (
@@ -376,9 +376,13 @@ class SystemHandle(Closing[AuditStats]):
                 return
             yield from ticks
 
-    def order_events(self, timeout: float | None = 0.0) -> Iterator[OrderEvent]:
-        """The ``OrderEvent(key, state)`` of each ``OrderSnapshot`` the engine
-        receives, in engine order (draining the audit as ``audit_ticks``)."""
+    def order_events(
+        self, timeout: float | None = 0.0
+    ) -> Iterator[OrderEvent | OrderResponseCancel]:
+        """The order updates the engine receives, in engine order: the
+        ``OrderEvent(key, state)`` of each ``OrderSnapshot`` and the
+        ``OrderResponseCancel`` of each ``OrderCancelled`` (draining the audit
+        as ``audit_ticks``)."""
         for tick in self.audit_ticks(timeout):
             yield from tick.order_events()
 
