@@ -7,8 +7,17 @@
 //! for the event, kept as a string so no re-serialisation can alter it.
 //! `tests/fixtures/messages.jsonl`: the same for every other message type,
 //! both key forms: `{"message": M, "keys": K, "case": NAME, "serde": TEXT}`.
+//! `tests/fixtures/engine_values.jsonl`: barter's engine values, one a line,
+//! `{"type": T, "name": NAME, "reprint_error": E, "json": VALUE, "serde": TEXT}`.
+//! T is the `BarterEngineValue` the value parses as (`AuditTick`,
+//! `EngineEvent`, `Command`, `InstrumentFilter`, `MarketStreamEvent`,
+//! `TradingSummaryDaily`); VALUE is serde_json's output written into the
+//! line byte for byte, and TEXT the same output as a string (the exact bytes
+//! `to_json` must give). E is null, or what serde says when it cannot read
+//! its own output back (see `barter_ffi::samples::engine`).
 //! `examples/order_events.jsonl`: a short order lifecycle, one event a line.
 
+use barter_ffi::samples::engine::engine_values;
 use barter_ffi::samples::{example_events, messages, order_events};
 use std::fs;
 use std::path::PathBuf;
@@ -46,6 +55,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         lines.push('\n');
     }
     fs::write(root.join("tests/fixtures/messages.jsonl"), lines)?;
+
+    let mut engine = String::new();
+    for sample in engine_values() {
+        // Written by hand so the keys keep this order and `json` is
+        // serde's text itself, not a re-serialised copy.
+        engine.push_str(&format!(
+            r#"{{"type":{},"name":{},"reprint_error":{},"json":{},"serde":{}}}"#,
+            serde_json::to_string(sample.type_name)?,
+            serde_json::to_string(&sample.name)?,
+            serde_json::to_string(&sample.reprint_error)?,
+            sample.serde,
+            serde_json::to_string(&sample.serde)?,
+        ));
+        engine.push('\n');
+    }
+    fs::write(root.join("tests/fixtures/engine_values.jsonl"), engine)?;
 
     let mut example = String::new();
     for event in example_events() {

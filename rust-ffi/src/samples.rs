@@ -2,6 +2,11 @@
 //! specification: the fixture generator serialises them with serde into
 //! `tests/fixtures/`, the Rust tests round-trip them through the C structs,
 //! and pytest checks Python against serde's text for each one.
+//!
+//! `engine`: the same for barter's engine values (audit ticks, engine
+//! events, commands, market data, trading summaries).
+
+pub mod engine;
 
 use crate::ctypes::arena::Arena;
 use crate::ctypes::order_event::IndexedOrderEvent;

@@ -67,7 +67,7 @@ const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
 type State = EngineState<DefaultGlobalData, DefaultInstrumentMarketData>;
 type SystemEngine =
     Engine<LiveClock, State, MultiExchangeTxMap, DefaultStrategy<State>, DefaultRiskManager<State>>;
-type MarketEvent = MarketStreamEvent<InstrumentIndex, DataKind>;
+pub(crate) type MarketEvent = MarketStreamEvent<InstrumentIndex, DataKind>;
 
 /// The engine's feed mode (barter's `EngineFeedMode`).
 #[repr(C)]
