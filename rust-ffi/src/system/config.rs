@@ -3,7 +3,7 @@
 //! panicking on a config it would accept. Every refusal names its field.
 
 use crate::session::config::{check_mock_account, check_quote_balance};
-use crate::status::{BarterStatus, FfiError};
+use crate::status::{at, BarterStatus, FfiError};
 use barter::system::config::{ExecutionConfig, InstrumentConfig};
 use barter_execution::balance::Balance;
 use barter_execution::client::mock::MockExecutionConfig;
@@ -41,7 +41,23 @@ fn serde_error(error: serde_json::Error) -> FfiError {
 /// Parses `config` (barter's `SystemConfig` JSON; other top-level fields
 /// such as `risk_free_return` are ignored) and `balances` (empty, or a JSON
 /// array of barter's `Keyed<ExchangeAsset<AssetNameInternal>, Balance>`).
+/// Errors start with the argument they are about: `config` or `balances`.
 pub fn parse(config: &[u8], balances: &[u8]) -> Result<SystemSetup, FfiError> {
+    let (instruments, executions) = parse_config(config).map_err(at("config"))?;
+    let balances = if balances.iter().all(u8::is_ascii_whitespace) {
+        Vec::new()
+    } else {
+        serde_json::from_slice(balances).map_err(|e| serde_error(e).at("balances"))?
+    };
+    check_balances(&balances, &instruments)?;
+    Ok(SystemSetup {
+        instruments,
+        executions,
+        balances,
+    })
+}
+
+fn parse_config(config: &[u8]) -> Result<(IndexedInstruments, Vec<ExecutionConfig>), FfiError> {
     let raw: RawSystemConfig = serde_json::from_slice(config).map_err(serde_error)?;
     if raw.instruments.is_empty() {
         return Err(invalid("instruments is empty: a System needs at least one"));
@@ -87,27 +103,29 @@ pub fn parse(config: &[u8], balances: &[u8]) -> Result<SystemSetup, FfiError> {
             )));
         }
     }
-    let balances = if balances.iter().all(u8::is_ascii_whitespace) {
-        Vec::new()
-    } else {
-        serde_json::from_slice(balances)
-            .map_err(|e| serde_error(e).at("balances"))
-            .and_then(|b: Vec<Keyed<ExchangeAsset<AssetNameInternal>, Balance>>| {
-                check_balances(&b)?;
-                Ok(b)
-            })?
-    };
-    Ok(SystemSetup {
-        instruments: IndexedInstruments::new(raw.instruments),
-        executions: mocks.into_iter().map(ExecutionConfig::Mock).collect(),
-        balances,
-    })
+    Ok((
+        IndexedInstruments::new(raw.instruments),
+        mocks.into_iter().map(ExecutionConfig::Mock).collect(),
+    ))
 }
 
 fn check_balances(
     balances: &[Keyed<ExchangeAsset<AssetNameInternal>, Balance>],
+    instruments: &IndexedInstruments,
 ) -> Result<(), FfiError> {
     for (index, Keyed { key, value }) in balances.iter().enumerate() {
+        // barter's EngineState builder panics on a balance of an asset that
+        // no instrument has.
+        if instruments
+            .find_asset_index(key.exchange, &key.asset)
+            .is_err()
+        {
+            return Err(invalid(format!(
+                "balances[{index}] ({} {}): no instrument of the config has this asset",
+                key.exchange.as_str(),
+                key.asset
+            )));
+        }
         if value.total.is_sign_negative() || value.free.is_sign_negative() {
             return Err(invalid(format!(
                 "balances[{index}] ({} {}): negative balance (total {}, free {})",
@@ -148,7 +166,7 @@ pub(crate) mod tests {
         assert_eq!(err.status, BarterStatus::InvalidData);
         assert!(
             err.message
-                .starts_with("executions[0]: missing field `latency_ms`"),
+                .starts_with("config: executions[0]: missing field `latency_ms`"),
             "{}",
             err.message
         );
@@ -160,5 +178,17 @@ pub(crate) mod tests {
             .err()
             .unwrap();
         assert!(err.message.starts_with("balances: "), "{}", err.message);
+        let unknown = br#"[{"key":{"exchange":"binance_spot","asset":"doge"},
+                           "value":{"total":"1","free":"1"}}]"#;
+        let err = parse(BARTER_SYSTEM_CONFIG.as_bytes(), unknown)
+            .err()
+            .unwrap();
+        assert_eq!(err.status, BarterStatus::InvalidData);
+        assert!(
+            err.message
+                .starts_with("balances[0] (binance_spot doge): no instrument"),
+            "{}",
+            err.message
+        );
     }
 }

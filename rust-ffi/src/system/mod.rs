@@ -42,14 +42,17 @@ use barter::shutdown::{AsyncShutdown, Shutdown};
 use barter::statistic::time::{Annual252, Annual365, Daily};
 use barter::strategy::DefaultStrategy;
 use barter::system::builder::{AuditMode, EngineFeedMode, SystemArgs, SystemBuilder};
+use barter::system::config::ExecutionConfig;
 use barter::system::System;
 use barter::EngineEvent;
 use barter_data::event::DataKind;
 use barter_data::streams::consumer::MarketStreamEvent;
 use barter_data::streams::reconnect::Event as StreamEvent;
 use barter_execution::order::request::{OrderRequestCancel, OrderRequestOpen};
+use barter_execution::order::OrderKind;
 use barter_instrument::exchange::ExchangeId;
 use barter_instrument::instrument::InstrumentIndex;
+use barter_instrument::Side;
 use barter_integration::channel::Tx;
 use barter_integration::collection::one_or_many::OneOrMany;
 use filter::{BarterInstrumentFilter, KeyCounts};
@@ -109,6 +112,9 @@ pub struct BarterSystem {
     /// The exchanges of the System's instruments: barter's engine panics on
     /// a market event of any other.
     exchanges: Vec<ExchangeId>,
+    /// MockExchange's `fees_percent` by `ExchangeIndex`; `None` for an
+    /// exchange without an execution.
+    mock_fees: Vec<Option<Decimal>>,
 }
 
 struct Running {
@@ -169,6 +175,13 @@ impl BarterSystem {
             .iter()
             .map(|exchange| exchange.value)
             .collect();
+        let mut mock_fees = vec![None; setup.instruments.exchanges().len()];
+        for exchange in setup.instruments.exchanges() {
+            mock_fees[exchange.key.index()] = setup.executions.iter().find_map(|execution| {
+                let ExecutionConfig::Mock(mock) = execution;
+                (mock.mocked_exchange == exchange.value).then_some(mock.fees_percent)
+            });
+        }
         let counts = KeyCounts {
             exchanges: setup.instruments.exchanges().len(),
             assets: setup.instruments.assets().len(),
@@ -241,6 +254,7 @@ impl BarterSystem {
             audit,
             counts,
             exchanges,
+            mock_fees,
         })
     }
 
@@ -280,6 +294,52 @@ impl BarterSystem {
         Err(FfiError::invalid(format!(
             "{at}: exchange {} is not one of the System's",
             exchange.as_str()
+        )))
+    }
+
+    /// barter's MockExchange prices a market order with `Decimal` operators
+    /// that panic on overflow, which ends its task: every later request to
+    /// that exchange would fail. Such an order is refused here instead.
+    fn check_mock_arithmetic(&self, request: &OrderRequestOpen) -> Result<(), FfiError> {
+        let Some(Some(fees)) = self.mock_fees.get(request.key.exchange.index()) else {
+            return Ok(());
+        };
+        // MockExchange refuses a limit order before pricing it.
+        match request.state.kind {
+            OrderKind::Market => {}
+            OrderKind::Limit => return Ok(()),
+        }
+        let (price, quantity) = (request.state.price, request.state.quantity.abs());
+        // MockExchange's own steps: a buy costs price × quantity plus that
+        // times fees, subtracted from a quote balance of up to Decimal::MAX;
+        // a sell takes quantity plus quantity × fees, whose fee is priced at
+        // price.
+        let fits = match request.state.side {
+            Side::Buy => {
+                let cost = price.checked_mul(quantity).and_then(|value| {
+                    value
+                        .checked_mul(*fees)
+                        .and_then(|fee| value.checked_add(fee))
+                });
+                if cost.is_some_and(|cost| cost < Decimal::ZERO) {
+                    return Err(FfiError::invalid(format!(
+                        "a market buy at the negative price {price} adds its cost to \
+                         MockExchange's balance, which can overflow its decimal arithmetic"
+                    )));
+                }
+                cost.is_some()
+            }
+            Side::Sell => quantity
+                .checked_mul(*fees)
+                .and_then(|fee| quantity.checked_add(fee).and(fee.checked_mul(price)))
+                .is_some(),
+        };
+        if fits {
+            return Ok(());
+        }
+        Err(FfiError::invalid(format!(
+            "price {price} and quantity {quantity} overflow MockExchange's decimal \
+             arithmetic (fees_percent {fees})"
         )))
     }
 
@@ -397,7 +457,7 @@ pub unsafe extern "C" fn barter_system_new(
         let config = unsafe { input_slice(config, config_len, "config") }?;
         let balances = unsafe { input_slice(balances, balances_len, "balances") }?;
         let options = unsafe { options.as_ref() }.copied().unwrap_or_default();
-        let system = BarterSystem::start(config, balances, options).map_err(at("config"))?;
+        let system = BarterSystem::start(config, balances, options)?;
         *out_system = Box::into_raw(Box::new(system));
         Ok(())
     })
@@ -440,7 +500,9 @@ where
 /// Sends barter's `Command::SendOpenRequests` with `count` requests (indexed
 /// keys). The engine answers in its audit: a request for an exchange without
 /// an execution is barter's unrecoverable `IndexError`, which stops the
-/// engine. An instrument index out of range is refused here.
+/// engine. Refused here: an instrument index out of range, and a market
+/// order whose cost or fee overflows the decimal arithmetic of the
+/// exchange's MockExchange.
 ///
 /// # Safety
 /// `system` must be NULL or a live handle; `requests` valid for reads of
@@ -460,6 +522,11 @@ pub unsafe extern "C" fn barter_system_send_open_requests(
                 r.key.instrument.0
             })
         }?;
+        for (index, request) in requests.iter().enumerate() {
+            system
+                .check_mock_arithmetic(request)
+                .map_err(at(&format!("requests[{index}]")))?;
+        }
         system.send(Command::SendOpenRequests(requests).into())
     })
 }
@@ -780,4 +847,79 @@ pub unsafe extern "C" fn barter_system_free(system: *mut *mut BarterSystem) -> B
         }
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ctypes::arena::Arena;
+    use crate::ctypes::ToC;
+    use barter_execution::order::id::{ClientOrderId, StrategyId};
+    use barter_execution::order::request::RequestOpen;
+    use barter_execution::order::{OrderEvent, OrderKey, TimeInForce};
+    use barter_instrument::exchange::ExchangeIndex;
+
+    fn market(side: Side, price: Decimal, quantity: Decimal) -> OrderRequestOpen {
+        OrderEvent {
+            key: OrderKey {
+                exchange: ExchangeIndex(0),
+                instrument: InstrumentIndex(0),
+                strategy: StrategyId::new("test"),
+                cid: ClientOrderId::new("cid"),
+            },
+            state: RequestOpen {
+                side,
+                price,
+                quantity,
+                kind: OrderKind::Market,
+                time_in_force: TimeInForce::ImmediateOrCancel,
+            },
+        }
+    }
+
+    fn send(system: *const BarterSystem, request: &OrderRequestOpen) -> BarterStatus {
+        let mut arena = Arena::with_capacity(256);
+        let c = request.to_c(&mut arena).unwrap();
+        unsafe { barter_system_send_open_requests(system, &c, 1) }
+    }
+
+    #[test]
+    fn orders_that_overflow_mockexchange_are_refused() {
+        let config = config::tests::BARTER_SYSTEM_CONFIG;
+        let mut system = std::ptr::null_mut();
+        let status = unsafe {
+            barter_system_new(
+                config.as_ptr(),
+                config.len(),
+                std::ptr::null(),
+                0,
+                std::ptr::null(),
+                &mut system,
+            )
+        };
+        assert_eq!(status, BarterStatus::Ok);
+        let big = Decimal::MAX / Decimal::TWO;
+        for side in [Side::Buy, Side::Sell] {
+            assert_eq!(
+                send(system, &market(side, big, big)),
+                BarterStatus::InvalidArgument
+            );
+            crate::status::with_last_error(|m| {
+                assert!(m.starts_with("requests[0]: price "), "{m}");
+                assert!(m.contains("overflow MockExchange"), "{m}");
+            });
+        }
+        // The cost fits; with the 5% fee added it does not.
+        let with_fee = market(Side::Buy, Decimal::MAX, Decimal::ONE);
+        assert_eq!(send(system, &with_fee), BarterStatus::InvalidArgument);
+        let mut limit = market(Side::Buy, big, big);
+        limit.state.kind = OrderKind::Limit;
+        assert_eq!(send(system, &limit), BarterStatus::Ok);
+        let credit = market(Side::Buy, -Decimal::ONE, Decimal::ONE);
+        assert_eq!(send(system, &credit), BarterStatus::InvalidArgument);
+        crate::status::with_last_error(|m| assert!(m.contains("negative price -1"), "{m}"));
+        let fits = market(Side::Sell, Decimal::ONE, Decimal::ONE);
+        assert_eq!(send(system, &fits), BarterStatus::Ok);
+        assert_eq!(unsafe { barter_system_free(&mut system) }, BarterStatus::Ok);
+    }
 }
