@@ -222,7 +222,11 @@ class SystemHandle(Closing[AuditStats]):
                 )
             )
         except BarterValueError as exc:
-            raise type(exc)(f"{name}: {exc.message}", exc.status) from None
+            # Rust names the argument; a file is named by its path instead.
+            message = exc.message
+            if message.startswith("config: "):
+                message = f"{name}: {message[len('config: ') :]}"
+            raise type(exc)(message, exc.status) from None
         self._handle = Handle(out[0], "System")
         self._final: AuditStats | None = None
         self._snapshot: AuditTick | None = None
