@@ -15,7 +15,8 @@
 # Installs cargo-fuzz (pinned) into .tools/ from crates.io. Needs a nightly
 # toolchain for the sanitizer flags; without one it uses the stable toolchain
 # with RUSTC_BOOTSTRAP=1. The seed corpus is made from the serde fixtures in
-# tests/fixtures. The last line is "N passed, M failed".
+# tests/fixtures and from barter's example config and market data shipped in
+# python/barter_python/data. The last line is "N passed, M failed".
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -59,8 +60,8 @@ else
     done
 fi
 
-step "seed corpus from tests/fixtures"
-python3 - "$ROOT/tests/fixtures" "$FUZZ_DIR/corpus" <<'EOF'
+step "seed corpus from tests/fixtures and the package's data"
+python3 - "$ROOT/tests/fixtures" "$FUZZ_DIR/corpus" "$ROOT/python/barter_python/data" <<'EOF'
 import json, sys
 from pathlib import Path
 
@@ -114,6 +115,103 @@ import re
 config = Path(sys.argv[1]).parent.parent / "rust-ffi" / "src" / "session" / "config.rs"
 found = re.search(r'const CONFIG: &str = r#"(.*?)"#;', config.read_text(), re.S) if config.exists() else None
 write("session_config", [found.group(1)] if found else [])
+
+# system_config: 8 option bytes (feed mode, 0xfe: NULL options; trading
+# state; audit; reserved; audit capacity, u16 LE; summary interval; length
+# of the balances), then the balances and the config.
+data = Path(sys.argv[3])
+example = json.loads((data / "system_config.json").read_text(encoding="utf-8"))
+
+def config(edit=None, latency=1, indent=2):
+    value = json.loads(json.dumps(example))
+    value["executions"][0]["latency_ms"] = latency
+    if edit:
+        edit(value)
+    return json.dumps(value, indent=indent)
+
+def balance(asset, total="100", free="100"):
+    return {"key": {"exchange": "binance_spot", "asset": asset},
+            "value": {"total": total, "free": free}}
+
+def system_seed(head, text, balances=b""):
+    return bytes(head + [len(balances)]) + balances + text.encode()
+
+def second_execution(value):
+    value["executions"].append(dict(value["executions"][0], mocked_exchange="coinbase"))
+
+def stray_instrument(value):
+    value["instruments"].append(dict(value["instruments"][0], exchange="kraken"))
+
+def unequal_balance(value):
+    value["executions"][0]["initial_state"]["balances"][0]["balance"]["free"] = 1
+
+write("system_config", [
+    system_seed([0, 0, 1, 0, 0, 0, 1], config()),
+    system_seed([1, 2, 0, 0, 0, 0, 2], config(indent=None)),
+    system_seed([2, 1, 1, 0, 4, 0, 3], config(latency=0)),
+    system_seed([0xfe, 0, 0, 0, 0, 0, 1], config()),
+    system_seed([0, 0, 1, 0, 1, 0, 1], config(latency=100)),
+    system_seed([0, 0, 1, 0, 0, 0, 1], config(), json.dumps([balance("usdt")]).encode()),
+    system_seed([0, 0, 0, 0, 0, 0, 1], config(), json.dumps([balance("doge")]).encode()),
+    system_seed([0, 0, 0, 0, 0, 0, 1], config(), json.dumps([balance("btc", "-1")]).encode()),
+    system_seed([0, 0, 1, 0, 0, 0, 1], config(second_execution)),
+    system_seed([0, 0, 1, 0, 0, 0, 1], config(stray_instrument)),
+    system_seed([0, 0, 0, 0, 0, 0, 1], config(unequal_balance)),
+    system_seed([0, 0, 0, 0, 0, 0, 1], "{}"),
+])
+# system_commands draws everything from its bytes (structure-aware); an
+# input that runs out reads as zeros, which are mostly invalid tags, so it
+# starts from inputs long enough for valid requests.
+import random
+rng = random.Random(38)
+write("system_commands", [bytes(rng.randrange(256) for _ in range(2048)) for _ in range(8)])
+
+# market_decode: one byte for the BarterEngineValue (value - 1), one for the
+# format (format - 1), then the JSON.
+def decode_seed(value, format, text):
+    return bytes([value - 1, format - 1]) + text.encode()
+
+def framed(value, items):
+    return [decode_seed(value, 1, i) for i in items] + [
+        decode_seed(value, 2, "[" + ",".join(items) + "]"),
+        decode_seed(value, 3, "".join(i + "\n" for i in items))]
+
+market = (data / "market_events.jsonl").read_text(encoding="utf-8").splitlines()
+# Every other DataKind, with f64s at the edges (17 digits, subnormal, near
+# the maximum) in barter-data's trades, candles and liquidations.
+stamp = "2025-03-25T23:07:00.773674205Z"
+
+def item(kind):
+    return json.dumps({"Item": {"time_exchange": stamp, "time_received": stamp,
+                                "exchange": "binance_spot", "instrument": 0, "kind": kind}})
+
+# An order book side reads `side` (null), which serde does not print back.
+book = {"sequence": 7, "time_engine": stamp,
+        "bids": {"side": None, "levels": [{"price": "87232.00", "amount": "2.42"}]},
+        "asks": {"side": None, "levels": [{"price": "87232.01", "amount": "2.64"}]}}
+edges = [
+    item({"Trade": {"id": "1", "price": 0.30000000000000004, "amount": 5e-324, "side": "Buy"}}),
+    item({"Candle": {"close_time": stamp, "open": 1.7976931348623157e308,
+                     "high": 2.2250738585072014e-308, "low": 9007199254740993, "close": 1e23,
+                     "volume": 8.98846567431158e307, "trade_count": 18446744073709551615}}),
+    item({"Liquidation": {"side": "Sell", "price": 87232.00000000001, "quantity": 1.1e-7,
+                          "time": stamp}}),
+    item({"OrderBook": {"Snapshot": book}}),
+    json.dumps({"Reconnecting": "binance_spot"}),
+]
+seeds = framed(3, market) + framed(3, edges)
+# Every engine value rust-ffi's fixture generator writes, as serde prints it
+# and as it was given (they differ where serde cannot read its output back).
+values = {"AuditTick": 1, "StateSnapshot": 2, "MarketStreamEvent": 3, "EngineEvent": 4,
+          "Command": 5, "InstrumentFilter": 6, "TradingSummaryDaily": 7,
+          "TradingSummaryAnnual252": 8, "TradingSummaryAnnual365": 9}
+groups = {}
+for row in map(json.loads, (fixtures / "engine_values.jsonl").open(encoding="utf-8")):
+    given = json.dumps(row["json"], separators=(",", ":"))
+    groups.setdefault(values[row["type"]], []).extend({row["serde"], given})
+for value, items in sorted(groups.items()):
+    seeds += framed(value, sorted(items)) if value < 7 else [decode_seed(value, 1, i) for i in items]
+write("market_decode", seeds)
 EOF
 
 step "building the fuzz targets (cargo +$TOOLCHAIN fuzz build, AddressSanitizer)"

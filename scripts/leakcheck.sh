@@ -4,10 +4,13 @@
 #   2. scripts/leakcheck/driver.c: every allocate/free pair of the C ABI
 #      (decode/encode of every message type in every format, the typed
 #      order-event calls, event sinks with a Rust producer thread, test
-#      buffers) and the error paths (bad input, NULL, unknown tags, limits,
-#      a caught panic, a refused session configuration);
+#      buffers, a barter System's whole life: commands, market events,
+#      drained audit, its engine ended by an error, shutdown, summary) and
+#      the error paths (bad input, NULL, unknown tags, limits, a caught
+#      panic, refused session and System configurations, bad filters);
 #   3. scripts/leakcheck/loop.py: CPython driving at least 100,000 events
-#      through the package's decode/encode calls, the error paths included.
+#      through the package's decode/encode calls, the error paths included,
+#      and a System's life through barter_python.system.
 # Fails on any definite leak or invalid access. The C programs are checked
 # strictly (any valgrind error fails). Under CPython only the findings that
 # involve this project's code count: a definite leak allocated by
@@ -96,7 +99,7 @@ run_c() { # $1: label, then the command
 }
 
 run_c smoke "$tmp/smoke"
-run_c driver "$tmp/driver" "$tmp/samples.txt" "$ROUNDS"
+run_c driver "$tmp/driver" "$tmp/samples.txt" "$ROUNDS" "$ROOT/python/barter_python/data"
 
 step "valgrind: CPython loop of $EVENTS events (PYTHONMALLOC=malloc)"
 status=0

@@ -2,11 +2,15 @@
  * Leak-check driver: every allocate/free pair of the C ABI, the error paths
  * included, for scripts/leakcheck.sh to run under valgrind memcheck.
  *
- * usage: driver SAMPLES [ROUNDS]
+ * usage: driver SAMPLES [ROUNDS [SYSTEM_DATA]]
  *   SAMPLES: lines of "MESSAGE KEYS SERDE-JSON" (BarterMessage and BarterKeys
  *   values, then serde's JSON of one value), made from
  *   tests/fixtures/messages.jsonl by leakcheck.sh.
- * Prints "driver: N events, M failed checks" and exits 1 on any failed check.
+ *   SYSTEM_DATA: a folder with barter's example system_config.json and
+ *   market_events.jsonl (python/barter_python/data): a barter System's
+ *   lifecycle runs once on them.
+ * Prints "driver: N events, T audit ticks, M failed checks" and exits 1 on
+ * any failed check.
  */
 #include <stdint.h>
 #include <stddef.h>
@@ -540,12 +544,345 @@ static void streams(void) {
     EXPECT(barter_decode_stream_free(&stream), OK);
 }
 
+/* --- a barter System ----------------------------------------------------- */
+
+static unsigned long audit_ticks;
+
+/* `len` bytes of the file `name` in `dir`, NUL-terminated; exits if absent. */
+static char *read_file(const char *dir, const char *name, size_t *len) {
+    char path[4096];
+    FILE *file;
+    char *data;
+    long size;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    file = fopen(path, "rb");
+    if (file == NULL || fseek(file, 0, SEEK_END) != 0 || (size = ftell(file)) < 0) {
+        perror(path);
+        exit(2);
+    }
+    rewind(file);
+    data = malloc((size_t)size + 1);
+    if (fread(data, 1, (size_t)size, file) != (size_t)size) {
+        perror(path);
+        exit(2);
+    }
+    data[size] = '\0';
+    fclose(file);
+    *len = (size_t)size;
+    return data;
+}
+
+static int contains(const uint8_t *data, size_t len, const char *needle) {
+    size_t n = strlen(needle), i;
+    for (i = 0; n <= len && i <= len - n; i++) {
+        if (memcmp(data + i, needle, n) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static BarterStr text(const char *s) {
+    BarterStr view;
+    view.ptr = (const uint8_t *)s;
+    view.len = strlen(s);
+    return view;
+}
+
+static BarterKey index_key(size_t index) {
+    BarterKey key;
+    memset(&key, 0, sizeof key);
+    key.kind = BARTER_KEY_KIND_INDEX;
+    key.index = index;
+    return key;
+}
+
+static BarterDecimal decimal(uint64_t mantissa, uint8_t scale) {
+    BarterDecimal value;
+    memset(&value, 0, sizeof value);
+    value.mantissa_lo = mantissa;
+    value.scale = scale;
+    return value;
+}
+
+/* A market buy of 0.001 BTCUSDT (instrument 0) at the example data's ask. */
+static BarterOrderRequestOpen market_buy(size_t exchange, const char *cid) {
+    BarterOrderRequestOpen request;
+    memset(&request, 0, sizeof request);
+    request.key.exchange = index_key(exchange);
+    request.key.instrument = index_key(0);
+    request.key.strategy = text("leakcheck");
+    request.key.cid = text(cid);
+    request.state.side = BARTER_SIDE_BUY;
+    request.state.kind = BARTER_ORDER_KIND_MARKET;
+    request.state.time_in_force.kind = BARTER_TIME_IN_FORCE_KIND_IMMEDIATE_OR_CANCEL;
+    request.state.price = decimal(8723201, 2);
+    request.state.quantity = decimal(1, 3);
+    return request;
+}
+
+/* What the audit ticks drained so far showed. */
+struct audit {
+    int fully_filled; /* an order's FullyFilled snapshot */
+    int trade;        /* an account Trade (only those have an order_id) */
+    int filled;       /* both: a fill has reached the engine */
+    int index_error;  /* barter's IndexError, which ends the engine */
+    int ended;        /* the audit has ended and is drained */
+};
+
+/* One drain, waiting up to `timeout_ms`; notes what the ticks show. */
+static void drain(BarterSystem *system, uint32_t timeout_ms, struct audit *seen) {
+    BarterBuffer *buffer = (BarterBuffer *)&buffer;
+    BarterAuditStats stats;
+    size_t count = 7, lines = 0, i;
+    EXPECT(barter_system_audit_drain(system, 64, timeout_ms, &buffer, &count), OK);
+    if (buffer == NULL) {
+        return;
+    }
+    for (i = 0; i < buffer->len; i++) {
+        lines += buffer->data[i] == '\n';
+    }
+    CHECK(lines == count);
+    seen->fully_filled |= contains(buffer->data, buffer->len, "FullyFilled");
+    seen->trade |= contains(buffer->data, buffer->len, "\"order_id\"");
+    seen->filled = seen->fully_filled && seen->trade;
+    seen->index_error |= contains(buffer->data, buffer->len, "IndexError");
+    audit_ticks += count;
+    EXPECT(barter_buffer_free(&buffer), OK);
+    EXPECT(barter_system_audit_stats(system, &stats), OK);
+    CHECK(stats.received == stats.delivered + stats.queued);
+    seen->ended = count == 0 && stats.ended == 1 && stats.queued == 0;
+}
+
+/* Drains until `*flag` is set or `seconds` pass (generous: valgrind runs
+ * Tokio's threads one at a time). */
+static void drain_until(BarterSystem *system, struct audit *seen, const int *flag, long seconds) {
+    time_t deadline = time(NULL) + seconds;
+    while (!*flag && time(NULL) < deadline) {
+        drain(system, 1000, seen);
+    }
+    CHECK(*flag);
+}
+
+static void bad_filters(BarterSystem *system) {
+    const size_t out_of_range[] = {5};
+    BarterInstrumentFilter filter;
+    memset(&filter, 0, sizeof filter);
+    filter.kind = 9;
+    EXPECT(barter_system_close_positions(system, &filter), BARTER_STATUS_INVALID_ARGUMENT);
+    filter.kind = BARTER_INSTRUMENT_FILTER_KIND_INSTRUMENTS;
+    EXPECT(barter_system_cancel_orders(system, &filter), BARTER_STATUS_INVALID_ARGUMENT);
+    filter.len = 1;
+    EXPECT(barter_system_cancel_orders(system, &filter), BARTER_STATUS_NULL_POINTER);
+    filter.indices = out_of_range;
+    EXPECT(barter_system_close_positions(system, &filter), BARTER_STATUS_INVALID_ARGUMENT);
+    filter.kind = BARTER_INSTRUMENT_FILTER_KIND_UNDERLYINGS;
+    filter.len = (size_t)-1;
+    EXPECT(barter_system_close_positions(system, &filter), BARTER_STATUS_INVALID_ARGUMENT);
+    EXPECT(barter_system_close_positions(system, NULL), BARTER_STATUS_NULL_POINTER);
+}
+
+/* barter_system_new refuses these, and sets *out_system to NULL. */
+static void bad_systems(const char *config, size_t config_len) {
+    static const char unknown_asset[] =
+        "[{\"key\":{\"exchange\":\"binance_spot\",\"asset\":\"doge\"},"
+        "\"value\":{\"total\":\"1\",\"free\":\"1\"}}]";
+    static const char empty[] = "{\"instruments\":[],\"executions\":[]}";
+    BarterSystem *system = (BarterSystem *)&system;
+    BarterSystemOptions options;
+    memset(&options, 0, sizeof options);
+    EXPECT(barter_system_new((const uint8_t *)"{", 1, NULL, 0, NULL, &system),
+           BARTER_STATUS_INVALID_JSON);
+    CHECK(system == NULL);
+    EXPECT(barter_system_new((const uint8_t *)empty, sizeof empty - 1, NULL, 0, NULL, &system),
+           BARTER_STATUS_INVALID_DATA);
+    EXPECT(barter_system_new((const uint8_t *)config, config_len, (const uint8_t *)unknown_asset,
+                             sizeof unknown_asset - 1, NULL, &system),
+           BARTER_STATUS_INVALID_DATA);
+    options.feed_mode = 9;
+    EXPECT(barter_system_new((const uint8_t *)config, config_len, NULL, 0, &options, &system),
+           BARTER_STATUS_INVALID_ARGUMENT);
+    EXPECT(barter_system_new(NULL, 5, NULL, 0, NULL, &system), BARTER_STATUS_NULL_POINTER);
+    EXPECT(barter_system_new((const uint8_t *)config, config_len, NULL, 0, NULL, NULL),
+           BARTER_STATUS_NULL_POINTER);
+    CHECK(system == NULL);
+}
+
+/* Every call on a NULL System: refused, out-pointers reset. */
+static void null_system(void) {
+    BarterOrderRequestOpen request = market_buy(0, "null");
+    BarterInstrumentFilter filter;
+    BarterBuffer *buffer = (BarterBuffer *)&buffer;
+    BarterDecimal rate = decimal(5, 2);
+    BarterAuditStats stats;
+    size_t count = 7;
+    uint32_t running = 7;
+    memset(&filter, 0, sizeof filter);
+    filter.kind = BARTER_INSTRUMENT_FILTER_KIND_NONE;
+    EXPECT(barter_system_send_open_requests(NULL, &request, 1), BARTER_STATUS_NULL_POINTER);
+    EXPECT(barter_system_close_positions(NULL, &filter), BARTER_STATUS_NULL_POINTER);
+    EXPECT(barter_system_set_trading_enabled(NULL, 1), BARTER_STATUS_NULL_POINTER);
+    EXPECT(barter_system_feed_market(NULL, NULL, 0, BARTER_JSON_FORMAT_LINES),
+           BARTER_STATUS_NULL_POINTER);
+    EXPECT(barter_system_audit_drain(NULL, 1, 0, &buffer, &count), BARTER_STATUS_NULL_POINTER);
+    CHECK(buffer == NULL && count == 0);
+    EXPECT(barter_system_audit_stats(NULL, &stats), BARTER_STATUS_NULL_POINTER);
+    EXPECT(barter_system_is_running(NULL, &running), BARTER_STATUS_NULL_POINTER);
+    EXPECT(barter_system_shutdown(NULL), BARTER_STATUS_NULL_POINTER);
+    buffer = (BarterBuffer *)&buffer;
+    EXPECT(barter_system_trading_summary(NULL, &rate, BARTER_SUMMARY_INTERVAL_DAILY, &buffer),
+           BARTER_STATUS_NULL_POINTER);
+    CHECK(buffer == NULL);
+    EXPECT(barter_system_free(NULL), OK);
+}
+
+/* The trading summary of a stopped System, normalized to the same bytes. */
+static void summary(BarterSystem *system) {
+    BarterDecimal rate = decimal(5, 2);
+    BarterBuffer *json = NULL, *again = NULL;
+    EXPECT(barter_system_trading_summary(system, &rate, 9, &json), BARTER_STATUS_INVALID_ARGUMENT);
+    EXPECT(barter_system_trading_summary(system, &rate, BARTER_SUMMARY_INTERVAL_DAILY, &json), OK);
+    if (json == NULL) {
+        return;
+    }
+    EXPECT(barter_engine_json_normalize(BARTER_ENGINE_VALUE_TRADING_SUMMARY_DAILY,
+                                        BARTER_JSON_FORMAT_ONE, json->data, json->len, &again),
+           OK);
+    CHECK(again != NULL && again->len == json->len &&
+          memcmp(again->data, json->data, json->len) == 0);
+    EXPECT(barter_buffer_free(&again), OK);
+    EXPECT(barter_buffer_free(&json), OK);
+}
+
+/* One System's whole life on barter's example config (`dir` holds it and
+ * the example market data) with the audit on: market events, a market buy
+ * that fills, a cancel, close_positions, then an open request for exchange
+ * 7, barter's unrecoverable IndexError, which ends the engine and its
+ * audit; shutdown, the trading summary, and free. Then a System without an
+ * audit, freed while it runs, and the refusals. */
+static void system_lifecycle(const char *dir) {
+    static const char latency[] = "\"latency_ms\": 100";
+    size_t config_len, market_len, book_len = 0, i;
+    char *config = read_file(dir, "system_config.json", &config_len);
+    char *market = read_file(dir, "market_events.jsonl", &market_len);
+    char *at = strstr(config, latency);
+    BarterSystem *system = NULL;
+    BarterSystemOptions options;
+    BarterBuffer *buffer = NULL;
+    BarterOrderRequestOpen buy = market_buy(0, "buy-1"), lost = market_buy(7, "lost");
+    BarterOrderRequestCancel cancel;
+    BarterInstrumentFilter everything;
+    BarterAuditStats stats;
+    struct audit seen = {0, 0, 0, 0, 0};
+    BarterDecimal rate = decimal(5, 2);
+    uint32_t running = 7;
+    time_t deadline;
+
+    /* barter's 100 ms latency, as 1 ms: valgrind is slow enough. */
+    CHECK(at != NULL);
+    if (at == NULL) {
+        return;
+    }
+    memcpy(at, "\"latency_ms\":   1", sizeof latency - 1);
+    /* The first 6 events: order books of instruments 1 and 0, a trade. */
+    for (i = 0; i < 6 && book_len < market_len; i++) {
+        while (book_len < market_len && market[book_len++] != '\n') {
+        }
+    }
+    memset(&options, 0, sizeof options);
+    options.audit = 1;
+    EXPECT(barter_system_new((const uint8_t *)config, config_len, NULL, 0, &options, &system), OK);
+    if (system == NULL) {
+        free(config);
+        free(market);
+        return;
+    }
+    EXPECT(barter_system_is_running(system, &running), OK);
+    CHECK(running == 1);
+    EXPECT(barter_system_audit_snapshot(system, &buffer), OK);
+    CHECK(buffer != NULL && contains(buffer->data, buffer->len, "\"sequence\":0"));
+    EXPECT(barter_buffer_free(&buffer), OK);
+
+    EXPECT(barter_system_feed_market(system, (const uint8_t *)market, book_len,
+                                     BARTER_JSON_FORMAT_LINES), OK);
+    EXPECT(barter_system_feed_market(system, (const uint8_t *)market, book_len, 9),
+           BARTER_STATUS_INVALID_ARGUMENT);
+    EXPECT(barter_system_feed_market(system, (const uint8_t *)"{\n", 2, BARTER_JSON_FORMAT_LINES),
+           BARTER_STATUS_INVALID_JSON);
+    EXPECT(barter_system_send_open_requests(system, &buy, 1), OK);
+    drain_until(system, &seen, &seen.filled, 120);
+
+    memset(&cancel, 0, sizeof cancel);
+    cancel.key = buy.key;
+    cancel.state.has_id = 1;
+    cancel.state.id = text("0");
+    EXPECT(barter_system_send_cancel_requests(system, &cancel, 1), OK);
+    memset(&everything, 0, sizeof everything);
+    everything.kind = BARTER_INSTRUMENT_FILTER_KIND_NONE;
+    EXPECT(barter_system_close_positions(system, &everything), OK);
+    bad_filters(system);
+    EXPECT(barter_system_set_trading_enabled(system, 2), BARTER_STATUS_INVALID_ARGUMENT);
+    EXPECT(barter_system_trading_summary(system, &rate, BARTER_SUMMARY_INTERVAL_DAILY, &buffer),
+           BARTER_STATUS_INVALID_ARGUMENT); /* still running */
+    CHECK(buffer == NULL);
+
+    /* No execution for exchange 7: the engine ends, then its audit. */
+    EXPECT(barter_system_send_open_requests(system, &lost, 1), OK);
+    drain_until(system, &seen, &seen.index_error, 120);
+    drain_until(system, &seen, &seen.ended, 120);
+    deadline = time(NULL) + 60;
+    do {
+        EXPECT(barter_system_is_running(system, &running), OK);
+    } while (running == 1 && time(NULL) < deadline);
+    CHECK(running == 0);
+    EXPECT(barter_system_set_trading_enabled(system, 1), BARTER_STATUS_CLOSED);
+    EXPECT(barter_system_send_open_requests(system, &buy, 1), BARTER_STATUS_CLOSED);
+
+    EXPECT(barter_system_shutdown(system), OK);
+    EXPECT(barter_system_shutdown(system), OK);
+    EXPECT(barter_system_abort(system), OK);
+    EXPECT(barter_system_audit_stats(system, &stats), OK);
+    CHECK(stats.ended == 1 && stats.queued == 0 && stats.received == stats.delivered);
+    summary(system);
+    EXPECT(barter_system_free(&system), OK);
+    CHECK(system == NULL);
+    EXPECT(barter_system_free(&system), OK);
+
+    /* Without an audit: its calls are refused; freed while running. */
+    options.audit = 0;
+    EXPECT(barter_system_new((const uint8_t *)config, config_len, NULL, 0, &options, &system), OK);
+    if (system != NULL) {
+        size_t count = 7;
+        EXPECT(barter_system_feed_market(system, (const uint8_t *)market, book_len,
+                                         BARTER_JSON_FORMAT_LINES), OK);
+        EXPECT(barter_system_audit_drain(system, 1, 0, &buffer, &count),
+               BARTER_STATUS_INVALID_ARGUMENT);
+        CHECK(buffer == NULL && count == 0);
+        EXPECT(barter_system_audit_snapshot(system, &buffer), BARTER_STATUS_INVALID_ARGUMENT);
+        EXPECT(barter_system_free(&system), OK);
+    }
+    bad_systems(config, config_len);
+    null_system();
+    {
+        BarterBuffer *normal = NULL;
+        EXPECT(barter_engine_json_normalize(BARTER_ENGINE_VALUE_MARKET_STREAM_EVENT,
+                                            BARTER_JSON_FORMAT_LINES, (const uint8_t *)market,
+                                            book_len, &normal), OK);
+        CHECK(normal != NULL && normal->len > 0);
+        EXPECT(barter_buffer_free(&normal), OK);
+        EXPECT(barter_engine_json_normalize(0, BARTER_JSON_FORMAT_LINES, (const uint8_t *)market,
+                                            book_len, &normal), BARTER_STATUS_INVALID_ARGUMENT);
+    }
+    free(config);
+    free(market);
+}
+
 int main(int argc, char **argv) {
     long rounds = argc > 2 ? strtol(argv[2], NULL, 10) : 2;
     long round;
     size_t i, j;
     if (argc < 2) {
-        fprintf(stderr, "usage: driver SAMPLES [ROUNDS]\n");
+        fprintf(stderr, "usage: driver SAMPLES [ROUNDS [SYSTEM_DATA]]\n");
         return 2;
     }
     load(argv[1]);
@@ -571,10 +908,15 @@ int main(int argc, char **argv) {
         sinks();
         streams();
     }
+    if (argc > 3) {
+        system_lifecycle(argv[3]);
+        CHECK(audit_ticks > 0);
+    }
     for (i = 0; i < samples_len; i++) {
         free(samples[i].json);
     }
     free(samples);
-    printf("driver: %lu events, %lu failed checks\n", events, failures);
+    printf("driver: %lu events, %lu audit ticks, %lu failed checks\n", events, audit_ticks,
+           failures);
     return failures == 0 ? 0 : 1;
 }

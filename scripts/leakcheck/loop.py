@@ -3,7 +3,8 @@ at least EVENTS events (default 100,000) through every allocate/free pair
 of the C ABI that the package uses, the error paths included.
 
 usage: python loop.py FIXTURES_DIR [EVENTS]
-Also runs one paper-trading session from start to close.
+Also runs one paper-trading session from start to close, and one barter
+System from start to free (barter_python.system.start_system).
 Prints "loop: N events decoded, M encoded, E errors raised, R rounds, ...".
 """
 
@@ -11,15 +12,31 @@ from __future__ import annotations
 
 import json
 import sys
+import time
+from decimal import Decimal
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from barter_python import BarterLimitError, BarterPanicError, BarterValueError, execution
-from barter_python._demo import DEFAULT_SCRIPT, parse_script, run_script
 from barter_python._native import check, ffi, lib
-from barter_python.execution import Keys, OrderEvent
+from barter_python._session_demo import DEFAULT_SCRIPT, parse_script, run_script
+from barter_python.engine import Instruments
+from barter_python.execution import (
+    ImmediateOrCancel,
+    Keys,
+    OrderEvent,
+    OrderKey,
+    OrderKind,
+    OrderRequestCancel,
+    OrderRequestOpen,
+    RequestCancel,
+    RequestOpen,
+    Side,
+)
 from barter_python.limits import temporary_limits
 from barter_python.session import Session
+from barter_python.system import SystemClosedError, SystemHandle, example_config, start_system
 
 
 class Inputs:
@@ -49,6 +66,7 @@ class Inputs:
 class Counts:
     def __init__(self) -> None:
         self.decoded = self.encoded = self.errors = self.rounds = self.session_events = 0
+        self.audit_ticks = 0
 
 
 def session_lifecycle(counts: Counts) -> None:
@@ -58,6 +76,68 @@ def session_lifecycle(counts: Counts) -> None:
     with Session() as session:
         run_script(session, parse_script(DEFAULT_SCRIPT), events.append, lambda _r, _s: None)
     counts.session_events = len(events)
+
+
+def drain_until(system: SystemHandle, counts: Counts, text: str, *also: str) -> str:
+    """Drains audit ticks until their serde JSON, all together, contains
+    every one of the texts; under valgrind the engine's threads are slow,
+    so the wait is generous."""
+    seen = ""
+    deadline = time.monotonic() + 120
+    while not all(t in seen for t in (text, *also)):
+        assert time.monotonic() < deadline, f"no {text} in the audit"
+        ticks = system.drain_audit(timeout=1.0)
+        counts.audit_ticks += len(ticks)
+        seen += "".join(json.dumps(tick.to_dict()) for tick in ticks)
+    return seen
+
+
+def system_lifecycle(counts: Counts) -> None:
+    """One barter System on the example config (1 ms latency) with the
+    audit on: market events, a market buy that fills, a cancel,
+    close_positions, an open request for exchange 7 (barter's IndexError
+    ends the engine and its audit), shutdown, the trading summary, free;
+    and the refusals on the way."""
+    config = example_config()
+    config["executions"][0]["latency_ms"] = 1
+    market = resources.files("barter_python").joinpath("data/market_events.jsonl").read_bytes()
+    first = b"".join(market.splitlines(keepends=True)[:6])
+
+    def market_buy(exchange: int, cid: str) -> OrderRequestOpen:
+        return OrderRequestOpen(
+            OrderKey(exchange, 0, "leakcheck", cid),
+            RequestOpen(
+                Side.BUY, Decimal("87232.01"), Decimal("0.001"), OrderKind.MARKET,
+                ImmediateOrCancel(),
+            ),
+        )  # fmt: skip
+
+    with start_system(config, audit=True) as system:
+        system.take_audit()
+        system.feed_market_events(first)
+        system.send_open_requests([market_buy(0, "buy-1")])
+        drain_until(system, counts, "FullyFilled", '"order_id"')
+        key = market_buy(0, "buy-1").key
+        system.send_cancel_requests([OrderRequestCancel(key, RequestCancel("0"))])
+        system.close_positions(None)
+        try:
+            system.close_positions(Instruments([5]))
+        except BarterValueError:
+            counts.errors += 1
+        system.send_open_requests([market_buy(7, "lost")])
+        drain_until(system, counts, "IndexError")
+        while not system.audit_stats().ended or system.drain_audit(timeout=1.0):
+            pass
+        try:
+            system.set_trading_enabled(True)
+        except SystemClosedError:
+            counts.errors += 1
+        summary = system.shutdown_with_summary(Decimal("0.05"))
+        assert summary.to_json()
+    try:
+        start_system({"instruments": [], "executions": []})
+    except BarterValueError:
+        counts.errors += 1
 
 
 def typed_calls(inputs: Inputs, counts: Counts) -> None:
@@ -121,6 +201,7 @@ def main() -> None:
     obatch = ffi.new("BarterOrderEventBatch **")
     buffer = ffi.new("BarterBuffer **")
     session_lifecycle(counts)
+    system_lifecycle(counts)
     while counts.decoded < target:
         counts.rounds += 1
         typed_calls(inputs, counts)
@@ -129,7 +210,8 @@ def main() -> None:
     print(
         f"loop: {counts.decoded} events decoded, {counts.encoded} encoded, "
         f"{counts.errors} errors raised, {counts.rounds} rounds, "
-        f"one session lifecycle with {counts.session_events} events"
+        f"one session lifecycle with {counts.session_events} events, "
+        f"one System lifecycle with {counts.audit_ticks} audit ticks"
     )
 
 

@@ -15,8 +15,10 @@
 //! - `barter_decode_one_into` equals `barter_decode` of one value: the same
 //!   item or the same failure, whatever the size of the caller's buffer,
 //!   and writes nothing past it.
+//! - the System's calls and `barter_engine_json_normalize`: see `system`.
 
 pub mod structs;
+pub mod system;
 
 // The integration tests' helpers: the same calls, made the same way.
 #[path = "../../tests/common/mod.rs"]
@@ -125,11 +127,12 @@ unsafe fn check_line_errors(errors: *const BarterLineError, len: usize, input: &
     }
 }
 
-/// An owned buffer from an encode call, freed on drop.
-struct Buffer(*mut BarterBuffer);
+/// An owned buffer the library handed out (an encode, a drain, a summary),
+/// freed on drop.
+pub struct Buffer(*mut BarterBuffer);
 
 impl Buffer {
-    fn bytes(&self) -> &[u8] {
+    pub fn bytes(&self) -> &[u8] {
         let view = unsafe { &*self.0 };
         unsafe {
             bytes_of(BarterStr {
@@ -148,7 +151,7 @@ impl Drop for Buffer {
 }
 
 /// An encode call; `None` when it failed (checked as a failure).
-fn encoded(status: BarterStatus, out: *mut BarterBuffer, what: &str) -> Option<Buffer> {
+pub(crate) fn encoded(status: BarterStatus, out: *mut BarterBuffer, what: &str) -> Option<Buffer> {
     if status == BarterStatus::Ok {
         assert!(!out.is_null(), "{what} succeeded without a buffer");
         Some(Buffer(out))
@@ -403,7 +406,7 @@ fn checked(failure: Failure) -> Failure {
     failure
 }
 
-fn failure(status: BarterStatus) -> Failure {
+pub(crate) fn failure(status: BarterStatus) -> Failure {
     checked(Failure {
         status,
         message: last_error(),

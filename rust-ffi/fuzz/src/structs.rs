@@ -24,6 +24,7 @@ use barter_ffi::ctypes::request::{BarterRequestCancel, BarterRequestOpen, Barter
 use barter_ffi::ctypes::strings::BarterStr;
 use barter_ffi::ctypes::timestamp::BarterTimestamp;
 use barter_ffi::limits::BARTER_MAX_STRING_BYTES;
+use barter_ffi::system::filter::{BarterInstrumentFilter, BarterInstrumentFilterKind};
 use std::any::Any;
 use std::ffi::c_void;
 use std::sync::OnceLock;
@@ -82,6 +83,11 @@ impl<'a, 'u> Gen<'a, 'u> {
             text,
             keep: Vec::new(),
         })
+    }
+
+    /// The fuzzer bytes not yet used, for choices a target makes itself.
+    pub fn u(&mut self) -> &mut Unstructured<'a> {
+        &mut *self.u
     }
 
     /// A tag: mostly a known value (1..=max) or 0/max+1, sometimes any u32.
@@ -145,6 +151,61 @@ impl<'a, 'u> Gen<'a, 'u> {
             },
             index: self.u.arbitrary()?,
             name: self.str()?,
+        })
+    }
+
+    /// An indexed key for a System that has `count` (at least 1) keys of
+    /// its kind: mostly an index below `count`; one time in `miss + 1` an
+    /// index up to 8 past it, and as often any key at all.
+    pub fn index_key(&mut self, count: usize, miss: u32) -> Result<BarterKey> {
+        Ok(match self.u.int_in_range(0..=miss)? {
+            0 => self.key()?,
+            1 => BarterKey::index(count + self.u.int_in_range(0..=7)?),
+            _ => BarterKey::index(self.u.int_in_range(0..=count - 1)?),
+        })
+    }
+
+    /// An index of a filter: mostly small (a System's keys and just past
+    /// them), sometimes any.
+    fn filter_index(&mut self) -> Result<usize> {
+        Ok(match self.u.int_in_range(0..=7)? {
+            0 => self.u.arbitrary()?,
+            _ => self.u.int_in_range(0..=4)?,
+        })
+    }
+
+    /// barter's `InstrumentFilter` as C: any kind tag, and `indices` NULL
+    /// (with any `len`) or a real array kept alive by `self`, with `len` at
+    /// most what it holds (pairs for `Underlyings`).
+    pub fn instrument_filter(&mut self) -> Result<BarterInstrumentFilter> {
+        let kind = self.tag(4)?;
+        let reserved = if self.u.ratio(1, 16)? {
+            self.u.arbitrary()?
+        } else {
+            0
+        };
+        let width = if kind == BarterInstrumentFilterKind::Underlyings as u32 {
+            2
+        } else {
+            1
+        };
+        let (indices, len) = match self.u.int_in_range(0..=7)? {
+            0 => (std::ptr::null(), 0),
+            1 => (std::ptr::null(), self.u.arbitrary()?),
+            _ => {
+                let held = self.u.int_in_range(0..=6)?;
+                let values = (0..held)
+                    .map(|_| self.filter_index())
+                    .collect::<Result<Vec<usize>>>()?;
+                let len = self.u.int_in_range(0..=held / width)?;
+                (self.keep_vec(values).0, len)
+            }
+        };
+        Ok(BarterInstrumentFilter {
+            kind,
+            reserved,
+            len,
+            indices,
         })
     }
 
@@ -228,6 +289,24 @@ impl<'a, 'u> Gen<'a, 'u> {
             },
             price: self.decimal()?,
             quantity: self.decimal()?,
+        })
+    }
+
+    pub fn order_request_open(&mut self) -> Result<BarterOrderRequestOpen> {
+        Ok(BarterOrderRequestOpen {
+            key: self.order_key()?,
+            state: self.request_open()?,
+        })
+    }
+
+    pub fn order_request_cancel(&mut self) -> Result<BarterOrderRequestCancel> {
+        Ok(BarterOrderRequestCancel {
+            key: self.order_key()?,
+            state: BarterRequestCancel {
+                has_id: self.flag()?,
+                reserved: [0; 7],
+                id: self.str()?,
+            },
         })
     }
 
@@ -366,22 +445,8 @@ impl<'a, 'u> Gen<'a, 'u> {
             }};
         }
         Ok(match message {
-            2 => build!(|g: &mut Self| -> Result<_> {
-                Ok(BarterOrderRequestOpen {
-                    key: g.order_key()?,
-                    state: g.request_open()?,
-                })
-            }),
-            3 => build!(|g: &mut Self| -> Result<_> {
-                Ok(BarterOrderRequestCancel {
-                    key: g.order_key()?,
-                    state: BarterRequestCancel {
-                        has_id: g.flag()?,
-                        reserved: [0; 7],
-                        id: g.str()?,
-                    },
-                })
-            }),
+            2 => build!(Self::order_request_open),
+            3 => build!(Self::order_request_cancel),
             4 => build!(Self::response_cancel),
             5 => build!(Self::order_snapshot),
             6 => build!(|g: &mut Self| -> Result<_> {
