@@ -329,7 +329,7 @@ def test_the_start_options_reach_the_engine() -> None:
         CONFIG,
         trading_enabled=False,
         audit=True,
-        engine_feed_mode=EngineFeedMode.ITERATOR,
+        engine_feed_mode=EngineFeedMode("Iterator"),  # barter's name works too
         balances=balances,
     ) as system:
         state = system.take_audit().event

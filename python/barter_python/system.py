@@ -81,6 +81,13 @@ class EngineFeedMode(enum.IntEnum):
     #: thread of its own, which keeps one core busy even while idle.
     ITERATOR = 2
 
+    @classmethod
+    def _missing_(cls, value: object) -> EngineFeedMode | None:
+        # barter's serde names ("Stream", "Iterator"), as configs spell them.
+        if isinstance(value, str):
+            return cls.__members__.get(value.upper())
+        return None
+
 
 #: The engine events a handle feeds (account events come from the execution).
 _FED = (Command, Market, TradingStateUpdate)
