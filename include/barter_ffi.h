@@ -1780,7 +1780,9 @@ BarterStatus barter_system_new(const uint8_t *config,
  Sends barter's `Command::SendOpenRequests` with `count` requests (indexed
  keys). The engine answers in its audit: a request for an exchange without
  an execution is barter's unrecoverable `IndexError`, which stops the
- engine. An instrument index out of range is refused here.
+ engine. Refused here: an instrument index out of range, and a market
+ order whose cost or fee overflows the decimal arithmetic of the
+ exchange's MockExchange.
 
  # Safety
  `system` must be NULL or a live handle; `requests` valid for reads of

@@ -23,6 +23,9 @@ use barter_ffi::order_events::{
 };
 use barter_ffi::samples::order_events;
 use barter_ffi::status::BarterStatus;
+use barter_ffi::system::audit::BarterAuditStats;
+use barter_ffi::system::filter::BarterInstrumentFilter;
+use barter_ffi::system::BarterSystemOptions;
 use std::mem::{align_of, size_of};
 use std::ptr::{null, null_mut};
 
@@ -761,6 +764,9 @@ fn expected_layout(which: BarterAbiStruct) -> Option<(usize, usize)> {
         S::LineError => of::<BarterLineError>(),
         S::OrderEventBatch => of::<BarterOrderEventBatch>(),
         S::Buffer => of::<BarterBuffer>(),
+        S::SystemOptions => of::<BarterSystemOptions>(),
+        S::InstrumentFilter => of::<BarterInstrumentFilter>(),
+        S::AuditStats => of::<BarterAuditStats>(),
         _ => None,
     }
 }
@@ -773,8 +779,8 @@ fn layout(which: u32) -> Result<(usize, usize), Failure> {
 
 #[test]
 fn struct_layouts_match_the_rust_structs() {
-    let known: Vec<BarterAbiStruct> = (1..=33)
-        .map(|raw| BarterAbiStruct::from_raw(raw).expect("ids 1..=33 are all known"))
+    let known: Vec<BarterAbiStruct> = (1..=36)
+        .map(|raw| BarterAbiStruct::from_raw(raw).expect("ids 1..=36 are all known"))
         .collect();
     for which in known {
         let (size, align) = layout(which as u32).unwrap();
@@ -790,7 +796,7 @@ fn struct_layouts_match_the_rust_structs() {
         assert_eq!(layout(BarterAbiStruct::Timestamp as u32).unwrap(), (16, 8));
         assert_eq!(layout(BarterAbiStruct::Key as u32).unwrap(), (32, 8));
     }
-    for unknown in [0, 34, 999] {
+    for unknown in [0, 37, 999] {
         layout(unknown).unwrap_err().expect(
             BarterStatus::InvalidArgument,
             &[&format!("unknown BarterAbiStruct value {unknown}")],
