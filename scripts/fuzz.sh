@@ -12,7 +12,7 @@
 # rust-ffi/fuzz/corpus/TARGET and is reused by later runs):
 #   scripts/fuzz.sh 28800 decode_lines
 #
-# Installs cargo-fuzz (pinned) into .tools/ from crates.io. Needs a nightly
+# Installs cargo-fuzz (pinned) into .tools/ from the Rust package registry. Needs a nightly
 # toolchain for the sanitizer flags; without one it uses the stable toolchain
 # with RUSTC_BOOTSTRAP=1. The seed corpus is made from the serde fixtures in
 # tests/fixtures and from barter's example config and market data shipped in
