@@ -1118,30 +1118,8 @@ mod tests {
     use super::*;
     use crate::json::BarterJsonFormat;
     use crate::status::BarterStatus;
-    use crate::system::values::barter_engine_json_normalize;
+    use crate::system::values::tests::normalize;
     use std::collections::HashSet;
-
-    /// `barter_engine_json_normalize` of `json` as `value`.
-    fn normalize(value: BarterEngineValue, json: &str) -> Result<String, (BarterStatus, String)> {
-        let mut out = std::ptr::null_mut();
-        // SAFETY: `json` is valid for its length; `out` is a valid out-param.
-        let status = unsafe {
-            barter_engine_json_normalize(
-                value as u32,
-                BarterJsonFormat::One as u32,
-                json.as_ptr(),
-                json.len(),
-                &mut out,
-            )
-        };
-        if status != BarterStatus::Ok {
-            return Err((status, crate::status::with_last_error(str::to_owned)));
-        }
-        // SAFETY: on success `out` is a buffer this library allocated.
-        let text = unsafe { std::slice::from_raw_parts((*out).data, (*out).len) }.to_vec();
-        unsafe { crate::buffer::barter_buffer_free(&mut out) };
-        Ok(String::from_utf8(text).unwrap())
-    }
 
     #[test]
     fn every_sample_reprints_as_serde_wrote_it_or_fails_as_documented() {
@@ -1149,7 +1127,10 @@ mod tests {
         let mut failing = 0;
         for sample in &samples {
             let id = format!("{} {}", sample.type_name, sample.name);
-            match (normalize(sample.value, &sample.serde), sample.reprint_error) {
+            match (
+                normalize(sample.value, BarterJsonFormat::One, &sample.serde),
+                sample.reprint_error,
+            ) {
                 (Ok(reprint), None) => assert_eq!(reprint, sample.serde, "{id}"),
                 (Err((status, message)), Some(expected)) => {
                     failing += 1;

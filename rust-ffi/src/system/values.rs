@@ -142,10 +142,12 @@ pub unsafe extern "C" fn barter_engine_json_normalize(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn normalize(
+    /// `barter_engine_json_normalize` of `json`, called as C calls it: the
+    /// reprinted text, or the status and `barter_last_error`.
+    pub(crate) fn normalize(
         value: BarterEngineValue,
         format: BarterJsonFormat,
         json: &str,
