@@ -83,7 +83,7 @@ class RustOrigin:
             self._outs.append(out)
 
     def __call__(self) -> list[Any]:
-        fast = _codec.FAST_DECODERS["BarterOrderEvent"]
+        fast = _codec.FAST_DECODERS[lib.BARTER_MESSAGE_ORDER_EVENT]
         events: list[Any] = []
         for out in self._outs:
             events += fast(out[0], Keys.INDEXED)

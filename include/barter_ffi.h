@@ -10,7 +10,7 @@
 /*
  Bumped on every change to a public struct, tag value or signature.
  */
-#define BARTER_ABI_VERSION 3
+#define BARTER_ABI_VERSION 4
 
 /*
  Decode flag: with `BARTER_JSON_FORMAT_LINES`, a bad line is recorded in
@@ -274,6 +274,15 @@ typedef enum {
   BARTER_ABI_STRUCT_SYSTEM_OPTIONS = 34,
   BARTER_ABI_STRUCT_INSTRUMENT_FILTER = 35,
   BARTER_ABI_STRUCT_AUDIT_STATS = 36,
+  BARTER_ABI_STRUCT_LEVEL = 37,
+  BARTER_ABI_STRUCT_PUBLIC_TRADE = 38,
+  BARTER_ABI_STRUCT_ORDER_BOOK_L1 = 39,
+  BARTER_ABI_STRUCT_ORDER_BOOK = 40,
+  BARTER_ABI_STRUCT_CANDLE = 41,
+  BARTER_ABI_STRUCT_LIQUIDATION = 42,
+  BARTER_ABI_STRUCT_MARKET_EVENT = 43,
+  BARTER_ABI_STRUCT_DATA_ERROR = 44,
+  BARTER_ABI_STRUCT_MARKET_STREAM_EVENT = 45,
 } BarterAbiStruct;
 
 /*
@@ -320,6 +329,16 @@ typedef enum {
    `AccountEvent`: `BarterAccountEvent`.
    */
   BARTER_MESSAGE_ACCOUNT_EVENT = 10,
+  /*
+   barter-data's `MarketStreamEvent<_, DataKind>`:
+   `BarterMarketStreamEvent`.
+   */
+  BARTER_MESSAGE_MARKET_STREAM_EVENT = 11,
+  /*
+   barter-data's `MarketStreamResult<_, DataKind>`:
+   `BarterMarketStreamEvent`.
+   */
+  BARTER_MESSAGE_MARKET_STREAM_RESULT = 12,
 } BarterMessage;
 
 /*
@@ -405,6 +424,112 @@ typedef enum {
    */
   BARTER_ACCOUNT_EVENT_KIND_TRADE = 5,
 } BarterAccountEventKind;
+
+/*
+ The leaf of a `DataKind`, naming the `BarterMarketData` member in use.
+ */
+typedef enum {
+  /*
+   `Trade(PublicTrade)`: `data.trade`.
+   */
+  BARTER_DATA_KIND_TRADE = 1,
+  /*
+   `OrderBookL1`: `data.l1`.
+   */
+  BARTER_DATA_KIND_ORDER_BOOK_L1 = 2,
+  /*
+   `OrderBook(OrderBookEvent::Snapshot(book))`: `data.book`.
+   */
+  BARTER_DATA_KIND_ORDER_BOOK_SNAPSHOT = 3,
+  /*
+   `OrderBook(OrderBookEvent::Update(book))`: `data.book`.
+   */
+  BARTER_DATA_KIND_ORDER_BOOK_UPDATE = 4,
+  /*
+   `Candle`: `data.candle`.
+   */
+  BARTER_DATA_KIND_CANDLE = 5,
+  /*
+   `Liquidation`: `data.liquidation`.
+   */
+  BARTER_DATA_KIND_LIQUIDATION = 6,
+} BarterDataKind;
+
+/*
+ barter-data's `SubKind`.
+ */
+typedef enum {
+  BARTER_SUB_KIND_PUBLIC_TRADES = 1,
+  BARTER_SUB_KIND_ORDER_BOOKS_L1 = 2,
+  BARTER_SUB_KIND_ORDER_BOOKS_L2 = 3,
+  BARTER_SUB_KIND_ORDER_BOOKS_L3 = 4,
+  BARTER_SUB_KIND_LIQUIDATIONS = 5,
+  BARTER_SUB_KIND_CANDLES = 6,
+} BarterSubKind;
+
+/*
+ The leaf of a `DataError`, and the fields it uses.
+ */
+typedef enum {
+  /*
+   `Index(IndexError::ExchangeIndex(message))`.
+   */
+  BARTER_DATA_ERROR_KIND_INDEX_EXCHANGE = 1,
+  /*
+   `Index(IndexError::AssetIndex(message))`.
+   */
+  BARTER_DATA_ERROR_KIND_INDEX_ASSET = 2,
+  /*
+   `Index(IndexError::InstrumentIndex(message))`.
+   */
+  BARTER_DATA_ERROR_KIND_INDEX_INSTRUMENT = 3,
+  /*
+   `SubscriptionsEmpty`: no field.
+   */
+  BARTER_DATA_ERROR_KIND_SUBSCRIPTIONS_EMPTY = 4,
+  /*
+   `UnsupportedSubKind(sub_kind)`.
+   */
+  BARTER_DATA_ERROR_KIND_UNSUPPORTED_SUB_KIND = 5,
+  /*
+   `InitialSnapshotMissing(SubscriptionId(message))`.
+   */
+  BARTER_DATA_ERROR_KIND_INITIAL_SNAPSHOT_MISSING = 6,
+  /*
+   `InitialSnapshotInvalid(message)`.
+   */
+  BARTER_DATA_ERROR_KIND_INITIAL_SNAPSHOT_INVALID = 7,
+  /*
+   `Socket(message)`.
+   */
+  BARTER_DATA_ERROR_KIND_SOCKET = 8,
+  /*
+   `Unsupported { exchange, sub_kind }`.
+   */
+  BARTER_DATA_ERROR_KIND_UNSUPPORTED = 9,
+  /*
+   `InvalidSequence { prev_last_update_id, first_update_id }`.
+   */
+  BARTER_DATA_ERROR_KIND_INVALID_SEQUENCE = 10,
+} BarterDataErrorKind;
+
+/*
+ What a `BarterMarketStreamEvent` holds.
+ */
+typedef enum {
+  /*
+   `Item(event)` (`Item(Ok(event))` of a result stream): `payload.event`.
+   */
+  BARTER_MARKET_STREAM_KIND_ITEM = 1,
+  /*
+   `Reconnecting(exchange)`: `payload.exchange`, an `ExchangeId` name.
+   */
+  BARTER_MARKET_STREAM_KIND_RECONNECTING = 2,
+  /*
+   `Item(Err(error))`, only in a `MarketStreamResult`: `payload.error`.
+   */
+  BARTER_MARKET_STREAM_KIND_ERROR = 3,
+} BarterMarketStreamKind;
 
 /*
  What a sink does with a push when it holds `capacity` events.
@@ -508,6 +633,10 @@ typedef enum {
    `TradingSummary<Annual365>`, likewise.
    */
   BARTER_ENGINE_VALUE_TRADING_SUMMARY_ANNUAL365 = 9,
+  /*
+   barter-data's `MarketStreamResult<InstrumentIndex, DataKind>`.
+   */
+  BARTER_ENGINE_VALUE_MARKET_STREAM_RESULT = 10,
 } BarterEngineValue;
 
 /*
@@ -1213,6 +1342,177 @@ typedef struct {
 } BarterInstrumentFilter;
 
 /*
+ `PublicTrade { id, price, amount, side }`.
+ */
+typedef struct {
+  BarterStr id;
+  double price;
+  double amount;
+  /*
+   A `BarterSide`.
+   */
+  uint32_t side;
+  /*
+   Set to zero.
+   */
+  uint32_t reserved;
+} BarterPublicTrade;
+
+/*
+ `Level { price, amount }` of an order book.
+ */
+typedef struct {
+  BarterDecimal price;
+  BarterDecimal amount;
+} BarterLevel;
+
+/*
+ `OrderBookL1 { last_update_time, best_bid, best_ask }`; a level is
+ there when its `has_` flag is 1.
+ */
+typedef struct {
+  BarterTimestamp last_update_time;
+  uint8_t has_best_bid;
+  uint8_t has_best_ask;
+  /*
+   Set to zero.
+   */
+  uint8_t reserved[6];
+  BarterLevel best_bid;
+  BarterLevel best_ask;
+} BarterOrderBookL1;
+
+/*
+ barter-data's L2 `OrderBook`, the payload of a snapshot or an update.
+ Levels are best first. From C the book is built by `OrderBook::new`,
+ which sorts each side as barter keeps it (bids high to low, asks low
+ to high).
+ */
+typedef struct {
+  uint64_t sequence;
+  /*
+   1 when `time_engine` holds a time, 0 for `None`.
+   */
+  uint8_t has_time_engine;
+  /*
+   Set to zero.
+   */
+  uint8_t reserved[7];
+  BarterTimestamp time_engine;
+  const BarterLevel *bids;
+  size_t bids_len;
+  const BarterLevel *asks;
+  size_t asks_len;
+} BarterOrderBook;
+
+/*
+ `Candle { close_time, open, high, low, close, volume, trade_count }`.
+ */
+typedef struct {
+  BarterTimestamp close_time;
+  double open;
+  double high;
+  double low;
+  double close;
+  double volume;
+  uint64_t trade_count;
+} BarterCandle;
+
+/*
+ `Liquidation { side, price, quantity, time }`.
+ */
+typedef struct {
+  /*
+   A `BarterSide`.
+   */
+  uint32_t side;
+  /*
+   Set to zero.
+   */
+  uint32_t reserved;
+  double price;
+  double quantity;
+  BarterTimestamp time;
+} BarterLiquidation;
+
+/*
+ The payload of a `DataKind`; the event's `kind` says which member is valid.
+ */
+typedef union {
+  BarterPublicTrade trade;
+  BarterOrderBookL1 l1;
+  BarterOrderBook book;
+  BarterCandle candle;
+  BarterLiquidation liquidation;
+} BarterMarketData;
+
+/*
+ `MarketEvent { time_exchange, time_received, exchange, instrument, kind }`.
+ `exchange` is always an `ExchangeId` name; `instrument` is an
+ `InstrumentIndex` or an exchange's instrument name, as `BarterKeys` says.
+ */
+typedef struct {
+  BarterTimestamp time_exchange;
+  BarterTimestamp time_received;
+  BarterKey exchange;
+  BarterKey instrument;
+  /*
+   A `BarterDataKind`.
+   */
+  uint32_t kind;
+  /*
+   Set to zero.
+   */
+  uint32_t reserved;
+  BarterMarketData data;
+} BarterMarketEvent;
+
+/*
+ A `DataError`: fields its kind does not use are zero.
+ */
+typedef struct {
+  /*
+   A `BarterDataErrorKind`.
+   */
+  uint32_t kind;
+  /*
+   A `BarterSubKind`, for `UnsupportedSubKind` and `Unsupported`.
+   */
+  uint32_t sub_kind;
+  BarterStr message;
+  /*
+   An `ExchangeId` name, for `Unsupported`.
+   */
+  BarterKey exchange;
+  uint64_t prev_last_update_id;
+  uint64_t first_update_id;
+} BarterDataError;
+
+/*
+ The payload of a market stream item; `kind` says which member is valid.
+ */
+typedef union {
+  BarterMarketEvent event;
+  BarterKey exchange;
+  BarterDataError error;
+} BarterMarketStreamPayload;
+
+/*
+ One item of a market stream (`MarketStreamEvent` or `MarketStreamResult`).
+ */
+typedef struct {
+  /*
+   A `BarterMarketStreamKind`.
+   */
+  uint32_t kind;
+  /*
+   Set to zero.
+   */
+  uint32_t reserved;
+  BarterMarketStreamPayload payload;
+} BarterMarketStreamEvent;
+
+/*
  Counters of a System's audit queue.
  */
 typedef struct {
@@ -1379,9 +1679,9 @@ BarterStatus barter_decode(uint32_t message,
  `BARTER_STATUS_BUFFER_TOO_SMALL` and `*out_used` is the exact size
  needed: a retry with a buffer that large succeeds. The arguments are
  checked first, then the input, then the size. `sizeof` the item plus
- `input_len` bytes is always enough for messages without arrays (all
- but `BARTER_MESSAGE_ACCOUNT_SNAPSHOT` and `BARTER_MESSAGE_ACCOUNT_EVENT`),
- since a decoded string is never longer than its JSON. On any failure,
+ `input_len` bytes is always enough for items without arrays (all but
+ account snapshots, account events and order book market items), since a
+ decoded string is never longer than its JSON. On any failure,
  the bytes of `out` are unspecified; none past `out_len` are touched.
 
  `out` must be aligned to the item's C struct (`alignof`), else the
@@ -1846,6 +2146,21 @@ BarterStatus barter_system_feed_market(const BarterSystem *system,
                                        const uint8_t *data,
                                        size_t len,
                                        uint32_t format);
+
+/*
+ Feeds market events into the engine as `len` `BarterMarketStreamEvent`s
+ with `InstrumentIndex` keys (`Item` or `Reconnecting`; an `Error` item is
+ refused). All or nothing, like `barter_system_feed_market`: the first
+ bad item fails the call, named by its index, and no event is sent. The
+ items are not retained.
+
+ # Safety
+ `system` must be NULL or a live handle; `items` NULL only if `len` is 0,
+ else valid for reads of `len` structs whose views and arrays are valid.
+ */
+BarterStatus barter_system_feed_market_events(const BarterSystem *system,
+                                              const BarterMarketStreamEvent *items,
+                                              size_t len);
 
 /*
  Writes 1 to `*out_running` while the engine runs, else 0 (shut down, or

@@ -10,7 +10,7 @@ from cffi import FFI
 
 import barter_python
 from barter_python import BarterValueError, Status, _native
-from barter_python._codec import Keep, _encode
+from barter_python._codec import Keep, encode_batch
 from barter_python._native import ffi, lib
 from barter_python.execution import OrderEvent
 from conftest import BY_NAME
@@ -130,7 +130,7 @@ def test_string_view_checks() -> None:
 
 def test_format_one_needs_exactly_one_event() -> None:
     with pytest.raises(BarterValueError, match="needs exactly 1 value, got 0"):
-        _encode(OrderEvent, [], lib.BARTER_JSON_FORMAT_ONE)
+        encode_batch(OrderEvent, [], lib.BARTER_JSON_FORMAT_ONE)
     assert OrderEvent.from_json(OPEN).to_json() == OPEN
 
 

@@ -41,6 +41,7 @@ _PRIMITIVES = {
     "uint64_t": ctypes.c_uint64,
     "int64_t": ctypes.c_int64,
     "size_t": ctypes.c_size_t,
+    "double": ctypes.c_double,
 }
 
 

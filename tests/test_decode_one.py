@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from barter_python import BarterValueError, Status, _codec
-from barter_python._native import ffi
+from barter_python._native import ffi, lib
 from barter_python.execution import AccountSnapshot, Keys, OrderEvent
 from conftest import CASES, MessageCase
 from test_messages import CLASSES, find
@@ -28,11 +28,11 @@ def test_order_events_match_the_field_path_after_any_predecessor() -> None:
     lines = [c.serde for c in CASES]
     pairs = list(zip(lines, reversed(lines)))
     fast = [(OrderEvent.from_json(a), OrderEvent.from_json(b)) for a, b in pairs]
-    saved = _codec.FAST_ONE_DECODERS.pop("BarterOrderEvent")
+    saved = _codec.FAST_ONE_DECODERS.pop(lib.BARTER_MESSAGE_ORDER_EVENT)
     try:
         slow = [(OrderEvent.from_json(a), OrderEvent.from_json(b)) for a, b in pairs]
     finally:
-        _codec.FAST_ONE_DECODERS["BarterOrderEvent"] = saved
+        _codec.FAST_ONE_DECODERS[lib.BARTER_MESSAGE_ORDER_EVENT] = saved
     assert fast == slow
     assert [type(b.state) for _, b in fast] == [type(b.state) for _, b in slow]
 

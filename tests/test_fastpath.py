@@ -8,17 +8,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from barter_python import _codec
+from barter_python._native import lib
 from barter_python.execution import Keys, OrderEvent
 from conftest import CASES, MESSAGES
 
 
 def decode_both(text: str, keys: Keys) -> tuple[list[OrderEvent], list[OrderEvent]]:
     fast = OrderEvent.from_json_lines(text, keys)
-    saved = _codec.FAST_DECODERS.pop("BarterOrderEvent")
+    saved = _codec.FAST_DECODERS.pop(lib.BARTER_MESSAGE_ORDER_EVENT)
     try:
         slow = OrderEvent.from_json_lines(text, keys)
     finally:
-        _codec.FAST_DECODERS["BarterOrderEvent"] = saved
+        _codec.FAST_DECODERS[lib.BARTER_MESSAGE_ORDER_EVENT] = saved
     return fast, slow
 
 

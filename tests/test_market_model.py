@@ -451,15 +451,12 @@ def test_result_form_rejects_a_bare_event() -> None:
         MarketStreamResult.from_dict({"Item": {"Err": "Oops"}})
 
 
-def test_a_bad_line_is_named() -> None:
+def test_a_bad_line_is_named_with_serdes_message() -> None:
     good = json.dumps({"Item": market_event(KINDS["trade"])})
     bad = json.dumps({"Item": market_event({"Trade": {}})})
-    with pytest.raises(
-        BarterValueError,
-        match=r"^line 3: MarketStreamEvent\.Item\.kind\.Trade: missing field `id`$",
-    ):
+    with pytest.raises(BarterValueError, match=r"^line 3 column \d+: missing field `id`$"):
         MarketStreamEvent.from_json_lines(f"{good}\n\n{bad}\n{good}\n")
-    with pytest.raises(BarterValueError, match=r"^line 2: invalid JSON: "):
+    with pytest.raises(BarterValueError, match=r"^line 2 column 3: expected ident$"):
         MarketStreamEvent.from_json_lines(f"{good}\n{{not json\n")
     with pytest.raises(BarterValueError, match="not valid UTF-8"):
         MarketStreamEvent.from_json_lines(b"\xff\n")
@@ -467,16 +464,19 @@ def test_a_bad_line_is_named() -> None:
     assert len(MarketStreamEvent.from_json_lines(f"\n{good}\r\n{good}")) == 2
 
 
-def test_a_bad_array_item_is_named() -> None:
+def test_a_bad_array_item_is_named_by_serdes_position() -> None:
     good = {"Item": market_event(KINDS["trade"])}
-    with pytest.raises(BarterValueError, match=r"^MarketStreamEvent\[1\]: unknown variant `Nope`"):
-        MarketStreamEvent.from_json_array(json.dumps([good, {"Nope": 1}]))
     with pytest.raises(
-        BarterValueError, match=r"^MarketStreamEvent: expected an array, got an object$"
+        BarterValueError,
+        match=r"^unknown variant `Nope`, expected `Reconnecting` or `Item` at line 1 column \d+$",
     ):
+        MarketStreamEvent.from_json_array(json.dumps([good, {"Nope": 1}]))
+    with pytest.raises(BarterValueError, match=r"^invalid type: map, expected a sequence"):
         MarketStreamEvent.from_json_array(json.dumps(good))
-    with pytest.raises(BarterValueError, match=r"^invalid JSON: "):
+    with pytest.raises(BarterValueError, match=r"^EOF while parsing a list"):
         MarketStreamEvent.from_json_array("[")
+    with pytest.raises(BarterValueError, match=r"missing field `Ok`|unknown variant"):
+        MarketStreamResult.from_json_array(json.dumps([good]))
 
 
 # --- properties ---------------------------------------------------------------------------------

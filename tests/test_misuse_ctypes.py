@@ -493,7 +493,7 @@ def test_unknown_selectors_are_refused() -> None:
     items = decoded.batch.items
     for message, keys, format, flags, part in [
         (0, 1, ONE, 0, "unknown BarterMessage value 0"),
-        (11, 1, ONE, 0, "unknown BarterMessage value 11"),
+        (13, 1, ONE, 0, "unknown BarterMessage value 13"),
         (1, 0, ONE, 0, "unknown BarterKeys value 0"),
         (1, 3, ONE, 0, "unknown BarterKeys value 3"),
         (1, 1, 0, 0, "unknown BarterJsonFormat value 0"),

@@ -236,11 +236,12 @@ def _input_bytes(data: JsonInput) -> bytes:
     raise BarterValueError(f"JSON input must be str or bytes, got {type(data).__name__}")
 
 
-#: Whole-batch decoders by C struct name, where an interpreter has a faster
-#: way than ``_from_c`` per item (see ``_fastpath``), and their counterparts
-#: for one item in a ``Scratch``: (scratch, bytes used, keys) -> item.
-FAST_DECODERS: dict[str, Callable[[Any, Keys], list[Any]]] = {}
-FAST_ONE_DECODERS: dict[str, Callable[[Scratch, int, Keys], Any]] = {}
+#: Whole-batch decoders by ``BarterMessage``, where an interpreter has a
+#: faster way than ``_from_c`` per item (see ``_fastpath``), and their
+#: counterparts for one item in a ``Scratch``: (scratch, bytes used, keys)
+#: -> item.
+FAST_DECODERS: dict[int, Callable[[Any, Keys], list[Any]]] = {}
+FAST_ONE_DECODERS: dict[int, Callable[[Scratch, int, Keys], Any]] = {}
 
 
 #: JSON lines inputs from this size on are decoded by a library thread in
@@ -267,7 +268,7 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _decode(
+def decode_batch(
     cls: type[M], data: JsonInput, keys: Keys, format: int, flags: int = 0
 ) -> tuple[list[M], list[LineError]]:
     raw = data if type(data) is bytes else _input_bytes(data)
@@ -391,7 +392,7 @@ def decode_one(cls: type[M], data: JsonInput, keys: Keys) -> M:
         if status:
             memory = _larger(status, memory, cls, raw, keys)
         used = memory.used[0]
-        fast = FAST_ONE_DECODERS.get(cls._c_type)
+        fast = FAST_ONE_DECODERS.get(cls._message)
         if fast is not None:
             item: M = fast(memory, used, keys)
             return item
@@ -403,7 +404,7 @@ def decode_one(cls: type[M], data: JsonInput, keys: Keys) -> M:
 
 def _items(cls: type[M], batch: Any, keys: Keys, flags: int) -> tuple[list[M], list[LineError]]:
     """The objects and line errors of one decoded batch."""
-    fast = FAST_DECODERS.get(cls._c_type)
+    fast = FAST_DECODERS.get(cls._message)
     if fast is not None:
         items = fast(batch, keys)
     else:
@@ -422,7 +423,7 @@ def _line_errors(batch: Any) -> list[LineError]:
     ]
 
 
-def _encode(cls: type[Message], items: list[Any], format: int) -> bytes:
+def encode_batch(cls: type[Message], items: list[Any], format: int) -> bytes:
     for index, item in enumerate(items):
         if type(item) is not cls:
             raise BarterValueError(
@@ -473,13 +474,13 @@ class Message(Record):
     @classmethod
     def from_json_array(cls: type[M], data: JsonInput, keys: Keys = Keys.INDEXED) -> list[M]:
         """Parses a JSON array with one call into Rust."""
-        return _decode(cls, data, keys, lib.BARTER_JSON_FORMAT_ARRAY)[0]
+        return decode_batch(cls, data, keys, lib.BARTER_JSON_FORMAT_ARRAY)[0]
 
     @classmethod
     def from_json_lines(cls: type[M], data: JsonInput, keys: Keys = Keys.INDEXED) -> list[M]:
         """Parses JSON lines (blank lines skipped) with one call into Rust.
         The first bad line raises, naming its line number."""
-        return _decode(cls, data, keys, lib.BARTER_JSON_FORMAT_LINES)[0]
+        return decode_batch(cls, data, keys, lib.BARTER_JSON_FORMAT_LINES)[0]
 
     @classmethod
     def decode_json_lines(
@@ -488,7 +489,7 @@ class Message(Record):
         """Like ``from_json_lines``, but bad lines are returned as ``LineError``s
         and every good line is still decoded."""
         flags = lib.BARTER_DECODE_COLLECT_ERRORS
-        return JsonLinesResult(*_decode(cls, data, keys, lib.BARTER_JSON_FORMAT_LINES, flags))
+        return JsonLinesResult(*decode_batch(cls, data, keys, lib.BARTER_JSON_FORMAT_LINES, flags))
 
     @classmethod
     def from_dict(cls: type[M], data: dict[str, Any], keys: Keys = Keys.INDEXED) -> M:
@@ -502,14 +503,14 @@ class Message(Record):
 
     def to_json(self) -> bytes:
         """serde's JSON bytes, produced in Rust from this value's C struct."""
-        return _encode(type(self), [self], lib.BARTER_JSON_FORMAT_ONE)
+        return encode_batch(type(self), [self], lib.BARTER_JSON_FORMAT_ONE)
 
     @classmethod
     def to_json_lines(cls, items: list[Any]) -> bytes:
         """serde's JSON of each item, one per line, in one call into Rust."""
-        return _encode(cls, list(items), lib.BARTER_JSON_FORMAT_LINES)
+        return encode_batch(cls, list(items), lib.BARTER_JSON_FORMAT_LINES)
 
     @classmethod
     def to_json_array(cls, items: list[Any]) -> bytes:
         """serde's JSON array of the items, in one call into Rust."""
-        return _encode(cls, list(items), lib.BARTER_JSON_FORMAT_ARRAY)
+        return encode_batch(cls, list(items), lib.BARTER_JSON_FORMAT_ARRAY)

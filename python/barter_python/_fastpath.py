@@ -270,5 +270,5 @@ def _without_gc(decode: Callable[[Any, Any], list[Any]]) -> Callable[[Any, Any],
 
 _CPYTHON = platform.python_implementation() == "CPython"
 _decode, _decode_one = _order_event_decoders(unpacked=_CPYTHON)
-_codec.FAST_DECODERS["BarterOrderEvent"] = _without_gc(_decode)
-_codec.FAST_ONE_DECODERS["BarterOrderEvent"] = _decode_one
+_codec.FAST_DECODERS[lib.BARTER_MESSAGE_ORDER_EVENT] = _without_gc(_decode)
+_codec.FAST_ONE_DECODERS[lib.BARTER_MESSAGE_ORDER_EVENT] = _decode_one

@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 #: The ABI version this Python code speaks. Bumped together with the Rust side.
-ABI_VERSION = 3
+ABI_VERSION = 4
 
 #: The environment variable that picks the mode: "api", "abi", or unset (auto).
 MODE_VARIABLE = "BARTER_PYTHON_NATIVE"

@@ -107,7 +107,7 @@ class _BatchView:
 
 def _order_events(batch: Any) -> list[Any]:
     count = batch.order_events_len
-    fast = _codec.FAST_DECODERS.get(OrderEvent._c_type)
+    fast = _codec.FAST_DECODERS.get(OrderEvent._message)
     if fast is not None:
         return fast(_BatchView(batch.order_events, count, batch.strings), Keys.INDEXED)
     items, from_c = batch.order_events, OrderEvent._from_c

@@ -43,6 +43,7 @@ from ctypes import (
     Structure,
     Union,
     c_char_p,
+    c_double,
     c_int64,
     c_size_t,
     c_uint8,
@@ -55,7 +56,7 @@ from typing import Any
 
 # --- #define constants --------------------------------------------------------
 
-BARTER_ABI_VERSION = 3
+BARTER_ABI_VERSION = 4
 BARTER_DECODE_COLLECT_ERRORS = 1
 BARTER_DECIMAL_MAX_SCALE = 28
 BARTER_MAX_INPUT_BYTES = 1073741824
@@ -148,6 +149,15 @@ BARTER_ABI_STRUCT_TEST_PRODUCER_REPORT = 33
 BARTER_ABI_STRUCT_SYSTEM_OPTIONS = 34
 BARTER_ABI_STRUCT_INSTRUMENT_FILTER = 35
 BARTER_ABI_STRUCT_AUDIT_STATS = 36
+BARTER_ABI_STRUCT_LEVEL = 37
+BARTER_ABI_STRUCT_PUBLIC_TRADE = 38
+BARTER_ABI_STRUCT_ORDER_BOOK_L1 = 39
+BARTER_ABI_STRUCT_ORDER_BOOK = 40
+BARTER_ABI_STRUCT_CANDLE = 41
+BARTER_ABI_STRUCT_LIQUIDATION = 42
+BARTER_ABI_STRUCT_MARKET_EVENT = 43
+BARTER_ABI_STRUCT_DATA_ERROR = 44
+BARTER_ABI_STRUCT_MARKET_STREAM_EVENT = 45
 
 # BarterMessage
 BARTER_MESSAGE_ORDER_EVENT = 1
@@ -160,6 +170,8 @@ BARTER_MESSAGE_TRADE = 7
 BARTER_MESSAGE_ASSET_BALANCE = 8
 BARTER_MESSAGE_ACCOUNT_SNAPSHOT = 9
 BARTER_MESSAGE_ACCOUNT_EVENT = 10
+BARTER_MESSAGE_MARKET_STREAM_EVENT = 11
+BARTER_MESSAGE_MARKET_STREAM_RESULT = 12
 
 # BarterKeys
 BARTER_KEYS_INDEXED = 1
@@ -190,6 +202,39 @@ BARTER_ACCOUNT_EVENT_KIND_ORDER_SNAPSHOT = 3
 BARTER_ACCOUNT_EVENT_KIND_ORDER_CANCELLED = 4
 BARTER_ACCOUNT_EVENT_KIND_TRADE = 5
 
+# BarterDataKind
+BARTER_DATA_KIND_TRADE = 1
+BARTER_DATA_KIND_ORDER_BOOK_L1 = 2
+BARTER_DATA_KIND_ORDER_BOOK_SNAPSHOT = 3
+BARTER_DATA_KIND_ORDER_BOOK_UPDATE = 4
+BARTER_DATA_KIND_CANDLE = 5
+BARTER_DATA_KIND_LIQUIDATION = 6
+
+# BarterSubKind
+BARTER_SUB_KIND_PUBLIC_TRADES = 1
+BARTER_SUB_KIND_ORDER_BOOKS_L1 = 2
+BARTER_SUB_KIND_ORDER_BOOKS_L2 = 3
+BARTER_SUB_KIND_ORDER_BOOKS_L3 = 4
+BARTER_SUB_KIND_LIQUIDATIONS = 5
+BARTER_SUB_KIND_CANDLES = 6
+
+# BarterDataErrorKind
+BARTER_DATA_ERROR_KIND_INDEX_EXCHANGE = 1
+BARTER_DATA_ERROR_KIND_INDEX_ASSET = 2
+BARTER_DATA_ERROR_KIND_INDEX_INSTRUMENT = 3
+BARTER_DATA_ERROR_KIND_SUBSCRIPTIONS_EMPTY = 4
+BARTER_DATA_ERROR_KIND_UNSUPPORTED_SUB_KIND = 5
+BARTER_DATA_ERROR_KIND_INITIAL_SNAPSHOT_MISSING = 6
+BARTER_DATA_ERROR_KIND_INITIAL_SNAPSHOT_INVALID = 7
+BARTER_DATA_ERROR_KIND_SOCKET = 8
+BARTER_DATA_ERROR_KIND_UNSUPPORTED = 9
+BARTER_DATA_ERROR_KIND_INVALID_SEQUENCE = 10
+
+# BarterMarketStreamKind
+BARTER_MARKET_STREAM_KIND_ITEM = 1
+BARTER_MARKET_STREAM_KIND_RECONNECTING = 2
+BARTER_MARKET_STREAM_KIND_ERROR = 3
+
 # BarterSinkFullPolicy
 BARTER_SINK_FULL_POLICY_BLOCK = 1
 BARTER_SINK_FULL_POLICY_REJECT = 2
@@ -219,6 +264,7 @@ BARTER_ENGINE_VALUE_INSTRUMENT_FILTER = 6
 BARTER_ENGINE_VALUE_TRADING_SUMMARY_DAILY = 7
 BARTER_ENGINE_VALUE_TRADING_SUMMARY_ANNUAL252 = 8
 BARTER_ENGINE_VALUE_TRADING_SUMMARY_ANNUAL365 = 9
+BARTER_ENGINE_VALUE_MARKET_STREAM_RESULT = 10
 
 # --- opaque handles -------------------------------------------------------------
 
@@ -496,6 +542,115 @@ class BarterAccountEvent(Structure):
     ]
 
 
+class BarterLevel(Structure):
+    _fields_ = [("price", BarterDecimal), ("amount", BarterDecimal)]
+
+
+class BarterPublicTrade(Structure):
+    _fields_ = [
+        ("id", BarterStr),
+        ("price", c_double),
+        ("amount", c_double),
+        ("side", c_uint32),
+        ("reserved", c_uint32),
+    ]
+
+
+class BarterOrderBookL1(Structure):
+    _fields_ = [
+        ("last_update_time", BarterTimestamp),
+        ("has_best_bid", c_uint8),
+        ("has_best_ask", c_uint8),
+        ("reserved", c_uint8 * 6),
+        ("best_bid", BarterLevel),
+        ("best_ask", BarterLevel),
+    ]
+
+
+class BarterOrderBook(Structure):
+    _fields_ = [
+        ("sequence", c_uint64),
+        ("has_time_engine", c_uint8),
+        ("reserved", c_uint8 * 7),
+        ("time_engine", BarterTimestamp),
+        ("bids", POINTER(BarterLevel)),
+        ("bids_len", c_size_t),
+        ("asks", POINTER(BarterLevel)),
+        ("asks_len", c_size_t),
+    ]
+
+
+class BarterCandle(Structure):
+    _fields_ = [
+        ("close_time", BarterTimestamp),
+        ("open", c_double),
+        ("high", c_double),
+        ("low", c_double),
+        ("close", c_double),
+        ("volume", c_double),
+        ("trade_count", c_uint64),
+    ]
+
+
+class BarterLiquidation(Structure):
+    _fields_ = [
+        ("side", c_uint32),
+        ("reserved", c_uint32),
+        ("price", c_double),
+        ("quantity", c_double),
+        ("time", BarterTimestamp),
+    ]
+
+
+class BarterMarketData(Union):
+    _fields_ = [
+        ("trade", BarterPublicTrade),
+        ("l1", BarterOrderBookL1),
+        ("book", BarterOrderBook),
+        ("candle", BarterCandle),
+        ("liquidation", BarterLiquidation),
+    ]
+
+
+class BarterMarketEvent(Structure):
+    _fields_ = [
+        ("time_exchange", BarterTimestamp),
+        ("time_received", BarterTimestamp),
+        ("exchange", BarterKey),
+        ("instrument", BarterKey),
+        ("kind", c_uint32),
+        ("reserved", c_uint32),
+        ("data", BarterMarketData),
+    ]
+
+
+class BarterDataError(Structure):
+    _fields_ = [
+        ("kind", c_uint32),
+        ("sub_kind", c_uint32),
+        ("message", BarterStr),
+        ("exchange", BarterKey),
+        ("prev_last_update_id", c_uint64),
+        ("first_update_id", c_uint64),
+    ]
+
+
+class BarterMarketStreamPayload(Union):
+    _fields_ = [
+        ("event", BarterMarketEvent),
+        ("exchange", BarterKey),
+        ("error", BarterDataError),
+    ]
+
+
+class BarterMarketStreamEvent(Structure):
+    _fields_ = [
+        ("kind", c_uint32),
+        ("reserved", c_uint32),
+        ("payload", BarterMarketStreamPayload),
+    ]
+
+
 class BarterSinkError(Structure):
     _fields_ = [
         ("sequence", c_uint64),
@@ -612,6 +767,17 @@ STRUCTS: dict[str, type[ctypes.Structure] | type[ctypes.Union]] = {
         BarterTrade,
         BarterAccountEventPayload,
         BarterAccountEvent,
+        BarterLevel,
+        BarterPublicTrade,
+        BarterOrderBookL1,
+        BarterOrderBook,
+        BarterCandle,
+        BarterLiquidation,
+        BarterMarketData,
+        BarterMarketEvent,
+        BarterDataError,
+        BarterMarketStreamPayload,
+        BarterMarketStreamEvent,
         BarterSinkError,
         BarterEventBatch,
         BarterSinkStats,
@@ -777,6 +943,10 @@ FUNCTIONS: dict[str, tuple[Any, list[Any]]] = {
     "barter_system_feed_market": (
         _Status,
         [POINTER(BarterSystem), _Bytes, c_size_t, c_uint32],
+    ),
+    "barter_system_feed_market_events": (
+        _Status,
+        [POINTER(BarterSystem), POINTER(BarterMarketStreamEvent), c_size_t],
     ),
     "barter_system_is_running": (_Status, [POINTER(BarterSystem), POINTER(c_uint32)]),
     "barter_system_audit_snapshot": (

@@ -58,7 +58,7 @@ from .engine import (
     Underlyings,
 )
 from .errors import BarterClosedError, BarterValueError
-from .market import MarketStreamEvent
+from .market import MarketStreamEvent, structs_of
 from .summary import Annual252, Annual365, Daily, Interval, TradingSummary
 
 #: A configuration: a dict in barter's ``SystemConfig`` shape, or the path
@@ -174,21 +174,6 @@ def _filter_to_c(filter: InstrumentFilter | None) -> tuple[Any, Any]:
     )
     c.indices = array
     return c, array
-
-
-def _market_json(events: Iterable[MarketStreamEvent] | str | bytes) -> bytes:
-    if isinstance(events, str):
-        return events.encode()
-    if isinstance(events, bytes):
-        return events
-    lines = []
-    for index, event in enumerate(events):
-        if not isinstance(event, MarketStreamEvent):
-            raise BarterValueError(
-                f"events[{index}] must be a MarketStreamEvent, got {type(event).__name__}"
-            )
-        lines.append(json.dumps(event.to_dict(), separators=(",", ":")))
-    return ("\n".join(lines) + "\n").encode()
 
 
 class SystemHandle(Closing[AuditStats]):
@@ -309,9 +294,17 @@ class SystemHandle(Closing[AuditStats]):
         ``MarketStreamEvent``s, or barter-data's JSON (JSON lines, like
         barter's example data). All or nothing: a bad event raises with its
         line and serde's message, and none is sent."""
-        data = _market_json(events)
-        self._call(lib.barter_system_feed_market, data, len(data), lib.BARTER_JSON_FORMAT_LINES)
-        self._fed += sum(1 for line in data.splitlines() if line.strip())
+        if isinstance(events, (str, bytes)):
+            data = events.encode() if isinstance(events, str) else events
+            self._call(lib.barter_system_feed_market, data, len(data), lib.BARTER_JSON_FORMAT_LINES)
+            self._fed += sum(1 for line in data.splitlines() if line.strip())
+            return
+        # Typed events cross as C structs: no JSON, and order books too
+        # (barter's parser cannot read the JSON barter writes of them).
+        items = list(events)
+        structs, _keep = structs_of(MarketStreamEvent, items)
+        self._call(lib.barter_system_feed_market_events, structs, len(items))
+        self._fed += len(items)
 
     # --- audit -------------------------------------------------------------------------------
 

@@ -10,6 +10,10 @@ use crate::ctypes::account::{
 use crate::ctypes::c_tag;
 use crate::ctypes::decimal::BarterDecimal;
 use crate::ctypes::key::{BarterKey, BarterOrderKey};
+use crate::ctypes::market::{
+    BarterCandle, BarterDataError, BarterLevel, BarterLiquidation, BarterMarketEvent,
+    BarterMarketStreamEvent, BarterOrderBook, BarterOrderBookL1, BarterPublicTrade,
+};
 use crate::ctypes::order::{BarterOrderResponseOpen, BarterOrderSnapshot};
 use crate::ctypes::order_error::BarterOrderError;
 use crate::ctypes::order_event::BarterOrderEvent;
@@ -34,7 +38,7 @@ use crate::system::BarterSystemOptions;
 use std::mem::{align_of, size_of};
 
 /// Bumped on every change to a public struct, tag value or signature.
-pub const BARTER_ABI_VERSION: u32 = 3;
+pub const BARTER_ABI_VERSION: u32 = 4;
 
 /// Names a public struct for `barter_abi_struct_layout`.
 #[repr(C)]
@@ -76,6 +80,15 @@ pub enum BarterAbiStruct {
     SystemOptions = 34,
     InstrumentFilter = 35,
     AuditStats = 36,
+    Level = 37,
+    PublicTrade = 38,
+    OrderBookL1 = 39,
+    OrderBook = 40,
+    Candle = 41,
+    Liquidation = 42,
+    MarketEvent = 43,
+    DataError = 44,
+    MarketStreamEvent = 45,
 }
 
 c_tag!(BarterAbiStruct {
@@ -114,7 +127,16 @@ c_tag!(BarterAbiStruct {
     TestProducerReport,
     SystemOptions,
     InstrumentFilter,
-    AuditStats
+    AuditStats,
+    Level,
+    PublicTrade,
+    OrderBookL1,
+    OrderBook,
+    Candle,
+    Liquidation,
+    MarketEvent,
+    DataError,
+    MarketStreamEvent
 });
 
 fn layout<T>() -> (usize, usize) {
@@ -187,6 +209,15 @@ pub unsafe extern "C" fn barter_abi_struct_layout(
             S::SystemOptions => layout::<BarterSystemOptions>(),
             S::InstrumentFilter => layout::<BarterInstrumentFilter>(),
             S::AuditStats => layout::<BarterAuditStats>(),
+            S::Level => layout::<BarterLevel>(),
+            S::PublicTrade => layout::<BarterPublicTrade>(),
+            S::OrderBookL1 => layout::<BarterOrderBookL1>(),
+            S::OrderBook => layout::<BarterOrderBook>(),
+            S::Candle => layout::<BarterCandle>(),
+            S::Liquidation => layout::<BarterLiquidation>(),
+            S::MarketEvent => layout::<BarterMarketEvent>(),
+            S::DataError => layout::<BarterDataError>(),
+            S::MarketStreamEvent => layout::<BarterMarketStreamEvent>(),
         };
         Ok(())
     })

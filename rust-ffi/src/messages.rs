@@ -12,6 +12,8 @@ use crate::ctypes::{c_tag, FromC, ToC};
 use crate::json::BarterJsonFormat;
 use crate::status::{ffi_call, out_param, take_owned, BarterStatus, FfiError};
 use crate::stream::{self, Feed};
+use barter_data::event::DataKind;
+use barter_data::streams::consumer::{MarketStreamEvent, MarketStreamResult};
 use barter_execution::balance::AssetBalance;
 use barter_execution::error::OrderError;
 use barter_execution::order::request::{OrderResponseCancel, RequestCancel, RequestOpen};
@@ -54,6 +56,12 @@ pub enum BarterMessage {
     AccountSnapshot = 9,
     /// `AccountEvent`: `BarterAccountEvent`.
     AccountEvent = 10,
+    /// barter-data's `MarketStreamEvent<_, DataKind>`:
+    /// `BarterMarketStreamEvent`.
+    MarketStreamEvent = 11,
+    /// barter-data's `MarketStreamResult<_, DataKind>`:
+    /// `BarterMarketStreamEvent`.
+    MarketStreamResult = 12,
 }
 
 c_tag!(BarterMessage {
@@ -66,7 +74,9 @@ c_tag!(BarterMessage {
     Trade,
     AssetBalance,
     AccountSnapshot,
-    AccountEvent
+    AccountEvent,
+    MarketStreamEvent,
+    MarketStreamResult
 });
 
 /// Which of barter's two key forms a message uses.
@@ -214,6 +224,8 @@ macro_rules! codec {
             BarterMessage::AssetBalance => Codec::of::<AssetBalance<$A>>(),
             BarterMessage::AccountSnapshot => Codec::of::<AccountSnapshot<$E, $A, $I>>(),
             BarterMessage::AccountEvent => Codec::of::<AccountEvent<$E, $A, $I>>(),
+            BarterMessage::MarketStreamEvent => Codec::of::<MarketStreamEvent<$I, DataKind>>(),
+            BarterMessage::MarketStreamResult => Codec::of::<MarketStreamResult<$I, DataKind>>(),
         }
     };
 }
@@ -285,9 +297,9 @@ pub unsafe extern "C" fn barter_decode(
 /// `BARTER_STATUS_BUFFER_TOO_SMALL` and `*out_used` is the exact size
 /// needed: a retry with a buffer that large succeeds. The arguments are
 /// checked first, then the input, then the size. `sizeof` the item plus
-/// `input_len` bytes is always enough for messages without arrays (all
-/// but `BARTER_MESSAGE_ACCOUNT_SNAPSHOT` and `BARTER_MESSAGE_ACCOUNT_EVENT`),
-/// since a decoded string is never longer than its JSON. On any failure,
+/// `input_len` bytes is always enough for items without arrays (all but
+/// account snapshots, account events and order book market items), since a
+/// decoded string is never longer than its JSON. On any failure,
 /// the bytes of `out` are unspecified; none past `out_len` are touched.
 ///
 /// `out` must be aligned to the item's C struct (`alignof`), else the

@@ -9,6 +9,7 @@ use barter_ffi::ctypes::account::{
     BarterInstrumentSnapshot, BarterTrade,
 };
 use barter_ffi::ctypes::key::{BarterKey, BarterOrderKey};
+use barter_ffi::ctypes::market::{BarterDataKind, BarterMarketStreamEvent, BarterMarketStreamKind};
 use barter_ffi::ctypes::order::{BarterOrderResponseOpen, BarterOrderSnapshot};
 use barter_ffi::ctypes::order_error::BarterOrderError;
 use barter_ffi::ctypes::order_event::{
@@ -22,6 +23,7 @@ use barter_ffi::limits::BARTER_MAX_STRING_BYTES;
 use barter_ffi::messages::{
     barter_batch_free, barter_decode_one_into, barter_encode, BarterKeys, BarterMessage,
 };
+use barter_ffi::samples::engine::{event_as_result, market_reprint_error, market_stream_events};
 use barter_ffi::samples::messages;
 use barter_ffi::status::BarterStatus;
 use std::ffi::c_void;
@@ -197,6 +199,34 @@ impl Spans {
     }
 
     /// # Safety
+    /// `item` must be a valid market stream item whose views are valid.
+    unsafe fn market(&mut self, item: &BarterMarketStreamEvent) {
+        unsafe {
+            match BarterMarketStreamKind::from_raw(item.kind).unwrap() {
+                BarterMarketStreamKind::Reconnecting => self.key(&item.payload.exchange),
+                BarterMarketStreamKind::Error => {
+                    self.str(item.payload.error.message);
+                    self.key(&item.payload.error.exchange);
+                }
+                BarterMarketStreamKind::Item => {
+                    let event = &item.payload.event;
+                    self.key(&event.exchange);
+                    self.key(&event.instrument);
+                    match BarterDataKind::from_raw(event.kind).unwrap() {
+                        BarterDataKind::Trade => self.str(event.data.trade.id),
+                        BarterDataKind::OrderBookSnapshot | BarterDataKind::OrderBookUpdate => {
+                            let book = &event.data.book;
+                            self.array(book.bids, book.bids_len);
+                            self.array(book.asks, book.asks_len);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+
+    /// # Safety
     /// `item` must be a valid item of `message` whose views are valid.
     unsafe fn item(&mut self, message: u32, item: *const c_void) {
         use BarterMessage as M;
@@ -227,6 +257,9 @@ impl Spans {
                 M::Trade => self.trade(&*item.cast::<BarterTrade>()),
                 M::AssetBalance => self.balance(&*item.cast::<BarterAssetBalance>()),
                 M::AccountSnapshot => self.account_snapshot(&*item.cast::<BarterAccountSnapshot>()),
+                M::MarketStreamEvent | M::MarketStreamResult => {
+                    self.market(&*item.cast::<BarterMarketStreamEvent>())
+                }
                 M::AccountEvent => {
                     let item = &*item.cast::<BarterAccountEvent>();
                     self.key(&item.exchange);
@@ -351,6 +384,28 @@ fn every_sample_decodes_into_the_callers_buffer_like_barter_decode() {
         assert_eq!(padded, seen, "{label}");
     }
     assert!(with_arrays >= 4, "the samples lost their arrays");
+}
+
+#[test]
+fn market_samples_decode_into_the_callers_buffer_like_barter_decode() {
+    let mut count = 0;
+    for (name, event) in market_stream_events() {
+        if market_reprint_error(&event).is_some() {
+            continue; // serde cannot read back its own JSON of it
+        }
+        let serde = serde_json::to_string(&event).unwrap();
+        let result = serde_json::to_string(&event_as_result(event)).unwrap();
+        for (message, json) in [
+            (BarterMessage::MarketStreamEvent, &serde),
+            (BarterMessage::MarketStreamResult, &result),
+        ] {
+            let label = format!("{message:?} {name}");
+            let seen = assert_like_decode(message as u32, INDEXED, json.as_bytes(), &label);
+            assert_eq!(seen.json, json.as_bytes(), "{label}: serde's bytes");
+            count += 1;
+        }
+    }
+    assert!(count >= 16, "the market samples shrank to {count}");
 }
 
 #[test]

@@ -15,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
     let message = if *message >= 250 {
         u32::from(*message)
     } else {
-        1 + u32::from(*message) % 10
+        1 + u32::from(*message) % 12
     };
     let keys = if *keys >= 254 {
         u32::from(*keys)

@@ -10,7 +10,7 @@ use libfuzzer_sys::fuzz_target;
 fn run(data: &[u8]) -> arbitrary::Result<()> {
     let mut u = Unstructured::new(data);
     let mut gen = Gen::new(&mut u)?;
-    let message = gen.tag(10)?;
+    let message = gen.tag(12)?;
     let keys = gen.tag(2)?;
     let format = gen.tag(3)?;
     let len = gen.count(3)?;

@@ -639,8 +639,13 @@ pub fn check_decode_one_into(message: u32, keys: u32, input: &[u8], pick: u8) {
     is_sized(0, (query, needed));
     assert!(needed >= expected.item_size);
     // Decoded strings are never longer than their JSON; only the account
-    // messages hold arrays, which may be.
-    let with_arrays = [BarterMessage::AccountSnapshot, BarterMessage::AccountEvent];
+    // messages and market items (order book levels) hold arrays, which may be.
+    let with_arrays = [
+        BarterMessage::AccountSnapshot,
+        BarterMessage::AccountEvent,
+        BarterMessage::MarketStreamEvent,
+        BarterMessage::MarketStreamResult,
+    ];
     if !with_arrays.iter().any(|&m| m as u32 == message) {
         let bound = expected.item_size + input.len();
         assert!(

@@ -13,6 +13,11 @@ use barter_ffi::ctypes::account::{
 };
 use barter_ffi::ctypes::decimal::BarterDecimal;
 use barter_ffi::ctypes::key::{BarterKey, BarterOrderKey};
+use barter_ffi::ctypes::market::{
+    BarterCandle, BarterDataError, BarterLevel, BarterLiquidation, BarterMarketData,
+    BarterMarketEvent, BarterMarketStreamEvent, BarterMarketStreamPayload, BarterOrderBook,
+    BarterOrderBookL1, BarterPublicTrade,
+};
 use barter_ffi::ctypes::order::{BarterOrderResponseOpen, BarterOrderSnapshot};
 use barter_ffi::ctypes::order_error::BarterOrderError;
 use barter_ffi::ctypes::order_event::{
@@ -433,7 +438,124 @@ impl<'a, 'u> Gen<'a, 'u> {
         })
     }
 
-    /// `len` C structs of the type of `message` (1..=10), kept alive by
+    fn f64(&mut self) -> Result<f64> {
+        Ok(match self.u.int_in_range(0..=4)? {
+            0 => f64::NAN,
+            1 => f64::INFINITY,
+            2 => -0.0,
+            _ => self.u.arbitrary()?,
+        })
+    }
+
+    fn level(&mut self) -> Result<BarterLevel> {
+        Ok(BarterLevel {
+            price: self.decimal()?,
+            amount: self.decimal()?,
+        })
+    }
+
+    fn order_book(&mut self) -> Result<BarterOrderBook> {
+        let (has_time_engine, time_engine) = (self.flag()?, self.timestamp()?);
+        let (bids, bids_len) = self.array(Self::level)?;
+        let (asks, asks_len) = self.array(Self::level)?;
+        Ok(BarterOrderBook {
+            sequence: self.u.arbitrary()?,
+            has_time_engine,
+            reserved: [0; 7],
+            time_engine,
+            bids,
+            bids_len,
+            asks,
+            asks_len,
+        })
+    }
+
+    fn market_event(&mut self) -> Result<BarterMarketEvent> {
+        let kind = self.tag(6)?;
+        // The member `kind` names; an unknown kind gets zeroed bytes.
+        // SAFETY: every member is plain data for which all-zero is valid.
+        let mut data: BarterMarketData = unsafe { std::mem::zeroed() };
+        match kind {
+            1 => {
+                data.trade = BarterPublicTrade {
+                    id: self.str()?,
+                    price: self.f64()?,
+                    amount: self.f64()?,
+                    side: self.tag(2)?,
+                    reserved: 0,
+                }
+            }
+            2 => {
+                data.l1 = BarterOrderBookL1 {
+                    last_update_time: self.timestamp()?,
+                    has_best_bid: self.flag()?,
+                    has_best_ask: self.flag()?,
+                    reserved: [0; 6],
+                    best_bid: self.level()?,
+                    best_ask: self.level()?,
+                }
+            }
+            3 | 4 => data.book = self.order_book()?,
+            5 => {
+                data.candle = BarterCandle {
+                    close_time: self.timestamp()?,
+                    open: self.f64()?,
+                    high: self.f64()?,
+                    low: self.f64()?,
+                    close: self.f64()?,
+                    volume: self.f64()?,
+                    trade_count: self.u.arbitrary()?,
+                }
+            }
+            6 => {
+                data.liquidation = BarterLiquidation {
+                    side: self.tag(2)?,
+                    reserved: 0,
+                    price: self.f64()?,
+                    quantity: self.f64()?,
+                    time: self.timestamp()?,
+                }
+            }
+            _ => {}
+        }
+        Ok(BarterMarketEvent {
+            time_exchange: self.timestamp()?,
+            time_received: self.timestamp()?,
+            exchange: self.key()?,
+            instrument: self.key()?,
+            kind,
+            reserved: 0,
+            data,
+        })
+    }
+
+    pub fn market_stream_event(&mut self) -> Result<BarterMarketStreamEvent> {
+        let kind = self.tag(3)?;
+        // SAFETY: every member is plain data for which all-zero is valid.
+        let mut payload: BarterMarketStreamPayload = unsafe { std::mem::zeroed() };
+        match kind {
+            1 => payload.event = self.market_event()?,
+            2 => payload.exchange = self.key()?,
+            3 => {
+                payload.error = BarterDataError {
+                    kind: self.tag(10)?,
+                    sub_kind: self.tag(6)?,
+                    message: self.str()?,
+                    exchange: self.key()?,
+                    prev_last_update_id: self.u.arbitrary()?,
+                    first_update_id: self.u.arbitrary()?,
+                }
+            }
+            _ => {}
+        }
+        Ok(BarterMarketStreamEvent {
+            kind,
+            reserved: 0,
+            payload,
+        })
+    }
+
+    /// `len` C structs of the type of `message` (1..=12), kept alive by
     /// `self`; for an unknown message, order events.
     pub fn items(&mut self, message: u32, len: usize) -> Result<*const c_void> {
         macro_rules! build {
@@ -460,6 +582,7 @@ impl<'a, 'u> Gen<'a, 'u> {
             8 => build!(Self::asset_balance),
             9 => build!(Self::account_snapshot),
             10 => build!(Self::account_event),
+            11 | 12 => build!(Self::market_stream_event),
             _ => build!(Self::order_event),
         })
     }

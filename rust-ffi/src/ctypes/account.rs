@@ -6,7 +6,7 @@ use super::decimal::BarterDecimal;
 use super::key::{smol, BarterKey};
 use super::order::BarterOrderSnapshot;
 use super::order_event::BarterOrderResponseCancel;
-use super::request::{side_from_c, BarterSide};
+use super::request::{side_from_c, side_to_c};
 use super::strings::BarterStr;
 use super::timestamp::BarterTimestamp;
 use super::{c_tag, FromC, ToC};
@@ -20,7 +20,6 @@ use barter_execution::trade::{AssetFees, Trade, TradeId};
 use barter_execution::{
     AccountEvent, AccountEventKind, AccountSnapshot, InstrumentAccountSnapshot,
 };
-use barter_instrument::Side;
 use barter_integration::collection::snapshot::Snapshot;
 use chrono::DateTime;
 use rust_decimal::Decimal;
@@ -122,13 +121,6 @@ pub struct BarterAccountEvent {
     /// Set to zero.
     pub reserved: u32,
     pub payload: BarterAccountEventPayload,
-}
-
-fn side_to_c(side: Side) -> u32 {
-    match side {
-        Side::Buy => BarterSide::Buy as u32,
-        Side::Sell => BarterSide::Sell as u32,
-    }
 }
 
 fn decimal(value: BarterDecimal, field: &str) -> Result<Decimal, FfiError> {

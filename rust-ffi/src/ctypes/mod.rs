@@ -9,6 +9,7 @@ pub mod account;
 pub mod arena;
 pub mod decimal;
 pub mod key;
+pub mod market;
 pub mod order;
 pub mod order_error;
 pub mod order_event;

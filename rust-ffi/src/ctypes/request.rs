@@ -87,7 +87,7 @@ pub struct BarterRequestCancel {
     pub id: BarterStr,
 }
 
-fn side_to_c(side: Side) -> u32 {
+pub(crate) fn side_to_c(side: Side) -> u32 {
     match side {
         Side::Buy => BarterSide::Buy as u32,
         Side::Sell => BarterSide::Sell as u32,

@@ -49,12 +49,15 @@ use barter::statistic::summary::{TradingSummary, TradingSummaryGenerator};
 use barter::statistic::time::Daily;
 use barter::{EngineEvent, Sequence, Timed};
 use barter_data::books::{Level, OrderBook};
+use barter_data::error::DataError;
 use barter_data::event::{DataKind, MarketEvent as DataEvent};
+use barter_data::streams::consumer::MarketStreamResult;
 use barter_data::streams::reconnect::Event as StreamEvent;
 use barter_data::subscription::book::{OrderBookEvent, OrderBookL1};
 use barter_data::subscription::candle::Candle;
 use barter_data::subscription::liquidation::Liquidation;
 use barter_data::subscription::trade::PublicTrade;
+use barter_data::subscription::SubKind;
 use barter_execution::balance::{AssetBalance, Balance};
 use barter_execution::order::id::{OrderId, StrategyId};
 use barter_execution::order::request::{OrderRequestCancel, OrderRequestOpen};
@@ -69,6 +72,7 @@ use barter_integration::collection::none_one_or_many::NoneOneOrMany;
 use barter_integration::collection::one_or_many::OneOrMany;
 use barter_integration::collection::snapshot::Snapshot;
 use barter_integration::collection::FnvIndexMap;
+use barter_integration::subscription::SubscriptionId;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -399,6 +403,70 @@ pub fn market_stream_events() -> Samples<MarketEvent> {
             StreamEvent::Reconnecting(ExchangeId::BinanceSpot),
         ),
     ])
+}
+
+/// Every `DataError` leaf, as the `Item(Err(..))` of a `MarketStreamResult`.
+pub fn market_stream_errors() -> Samples<MarketStreamResult<InstrumentIndex, DataKind>> {
+    let error = |error| StreamEvent::Item(Err(error));
+    named(vec![
+        (
+            "index_exchange",
+            error(DataError::Index(IndexError::ExchangeIndex(
+                "no ExchangeIndex for kraken".into(),
+            ))),
+        ),
+        (
+            "index_asset",
+            error(DataError::Index(IndexError::AssetIndex(String::new()))),
+        ),
+        (
+            "index_instrument",
+            error(DataError::Index(IndexError::InstrumentIndex(
+                "✗ \"btc\"".into(),
+            ))),
+        ),
+        ("subscriptions_empty", error(DataError::SubscriptionsEmpty)),
+        (
+            "unsupported_sub_kind",
+            error(DataError::UnsupportedSubKind(SubKind::OrderBooksL3)),
+        ),
+        (
+            "initial_snapshot_missing",
+            error(DataError::InitialSnapshotMissing(SubscriptionId(
+                "btcusdt@depth".into(),
+            ))),
+        ),
+        (
+            "initial_snapshot_invalid",
+            error(DataError::InitialSnapshotInvalid("sequence gap".into())),
+        ),
+        (
+            "socket",
+            error(DataError::Socket("connection reset\nby peer".into())),
+        ),
+        (
+            "unsupported",
+            error(DataError::Unsupported {
+                exchange: ExchangeId::Kraken,
+                sub_kind: SubKind::Liquidations,
+            }),
+        ),
+        (
+            "invalid_sequence",
+            error(DataError::InvalidSequence {
+                prev_last_update_id: u64::MAX,
+                first_update_id: 0,
+            }),
+        ),
+    ])
+}
+
+/// The same item as a `MarketStreamResult` (an `Item` is `Item(Ok(..))`).
+pub fn event_as_result(event: MarketEvent) -> MarketStreamResult<InstrumentIndex, DataKind> {
+    match event {
+        StreamEvent::Item(event) => StreamEvent::Item(Ok(event)),
+        StreamEvent::Reconnecting(exchange) => StreamEvent::Reconnecting(exchange),
+    }
 }
 
 fn finite(values: &[f64]) -> Option<&'static str> {
@@ -1086,6 +1154,20 @@ pub fn engine_values() -> Vec<EngineSample> {
         market_stream_events(),
         market_reprint_error,
     );
+    let results = market_stream_events()
+        .into_iter()
+        .map(|(name, event)| (name, event_as_result(event)))
+        .chain(market_stream_errors());
+    push(
+        &mut out,
+        V::MarketStreamResult,
+        "MarketStreamResult",
+        results.collect(),
+        |result| match result {
+            StreamEvent::Item(Ok(event)) => market_reprint_error(&StreamEvent::Item(event.clone())),
+            _ => None,
+        },
+    );
     push(
         &mut out,
         V::EngineEvent,
@@ -1143,9 +1225,9 @@ mod tests {
                 (Err((_, message)), None) => panic!("{id}: {message}"),
             }
         }
-        // The order book samples, wherever they are nested, and the
-        // non-finite f64s.
-        assert_eq!(failing, 9, "samples serde cannot read back");
+        // The order book samples, wherever they are nested (market event and
+        // result, engine event, audit tick), and the non-finite f64s.
+        assert_eq!(failing, 13, "samples serde cannot read back");
     }
 
     #[test]

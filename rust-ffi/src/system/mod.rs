@@ -24,9 +24,11 @@ use crate::batch::input_slice;
 use crate::buffer::{into_raw, BarterBuffer};
 use crate::ctypes::c_tag;
 use crate::ctypes::decimal::BarterDecimal;
+use crate::ctypes::market::BarterMarketStreamEvent;
 use crate::ctypes::order_event::{BarterOrderRequestCancel, BarterOrderRequestOpen};
 use crate::ctypes::FromC;
 use crate::json::{parse_each, BarterJsonFormat};
+use crate::limits::check_events_len;
 use crate::status::{at, ffi_call, out_param, BarterStatus, FfiError};
 use audit::{AuditQueue, BarterAuditStats};
 use barter::engine::clock::LiveClock;
@@ -278,6 +280,19 @@ impl BarterSystem {
             "{at}: instrument index {index} is out of range: the System has {}",
             self.counts.instruments
         )))
+    }
+
+    /// Sends checked market events on the feed, in order.
+    fn feed(&self, events: Vec<MarketEvent>) -> Result<(), FfiError> {
+        let running = lock(&self.running);
+        let running = running.as_ref().ok_or_else(closed)?;
+        events.into_iter().try_for_each(|event| {
+            running
+                .system
+                .feed_tx
+                .send(EngineEvent::Market(event))
+                .map_err(|_| closed())
+        })
     }
 
     fn check_market(&self, event: &MarketEvent, at: String) -> Result<(), FfiError> {
@@ -656,15 +671,40 @@ pub unsafe extern "C" fn barter_system_feed_market(
             events.push(event);
             Ok(())
         })?;
-        let running = lock(&system.running);
-        let running = running.as_ref().ok_or_else(closed)?;
-        events.into_iter().try_for_each(|event| {
-            running
-                .system
-                .feed_tx
-                .send(EngineEvent::Market(event))
-                .map_err(|_| closed())
-        })
+        system.feed(events)
+    })
+}
+
+/// Feeds market events into the engine as `len` `BarterMarketStreamEvent`s
+/// with `InstrumentIndex` keys (`Item` or `Reconnecting`; an `Error` item is
+/// refused). All or nothing, like `barter_system_feed_market`: the first
+/// bad item fails the call, named by its index, and no event is sent. The
+/// items are not retained.
+///
+/// # Safety
+/// `system` must be NULL or a live handle; `items` NULL only if `len` is 0,
+/// else valid for reads of `len` structs whose views and arrays are valid.
+#[no_mangle]
+pub unsafe extern "C" fn barter_system_feed_market_events(
+    system: *const BarterSystem,
+    items: *const BarterMarketStreamEvent,
+    len: usize,
+) -> BarterStatus {
+    ffi_call(|| {
+        // SAFETY: per this function's contract.
+        let system = unsafe { system_ref(system) }?;
+        // SAFETY: per this function's contract.
+        let items = unsafe { input_slice(items, len, "items") }?;
+        check_events_len(items.len())?;
+        let mut events = Vec::with_capacity(items.len());
+        for (index, item) in items.iter().enumerate() {
+            let at = format!("event {index}");
+            // SAFETY: per this function's contract.
+            let event = unsafe { MarketEvent::from_c(item) }.map_err(|e| e.at(at.clone()))?;
+            system.check_market(&event, at)?;
+            events.push(event);
+        }
+        system.feed(events)
     })
 }
 

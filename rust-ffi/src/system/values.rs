@@ -15,6 +15,9 @@ use barter::engine::command::Command;
 use barter::engine::state::instrument::filter::InstrumentFilter;
 use barter::engine::Processor;
 use barter::EngineEvent;
+use barter_data::event::DataKind;
+use barter_data::streams::consumer::MarketStreamResult;
+use barter_instrument::instrument::InstrumentIndex;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -43,6 +46,8 @@ pub enum BarterEngineValue {
     TradingSummaryAnnual252 = 8,
     /// `TradingSummary<Annual365>`, likewise.
     TradingSummaryAnnual365 = 9,
+    /// barter-data's `MarketStreamResult<InstrumentIndex, DataKind>`.
+    MarketStreamResult = 10,
 }
 
 c_tag!(BarterEngineValue {
@@ -55,6 +60,7 @@ c_tag!(BarterEngineValue {
     TradingSummaryDaily,
     TradingSummaryAnnual252,
     TradingSummaryAnnual365,
+    MarketStreamResult,
 });
 
 fn reprint<T: DeserializeOwned + Serialize>(
@@ -125,6 +131,9 @@ pub unsafe extern "C" fn barter_engine_json_normalize(
             BarterEngineValue::AuditTick => reprint::<SystemAuditTick>(input, format),
             BarterEngineValue::StateSnapshot => reprint::<AuditTick<State>>(input, format),
             BarterEngineValue::MarketStreamEvent => reprint::<MarketEvent>(input, format),
+            BarterEngineValue::MarketStreamResult => {
+                reprint::<MarketStreamResult<InstrumentIndex, DataKind>>(input, format)
+            }
             BarterEngineValue::EngineEvent => reprint::<EngineEvent>(input, format),
             BarterEngineValue::Command => reprint::<Command>(input, format),
             BarterEngineValue::InstrumentFilter => reprint::<InstrumentFilter>(input, format),
