@@ -27,7 +27,6 @@ import argparse
 import json
 import platform
 import subprocess
-import sys
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -194,9 +193,15 @@ def main() -> None:
         print(f"  {name}: {ratio:.2f}x")
     if args.out:
         ns = {name: seconds / count * 1e9 for name, seconds in results.items()}
-        report = {"interpreter": implementation, "events": count, "ns": ns, "ratios": ratios}
+        report = {
+            "benchmark": "market_decode",
+            "interpreter": implementation,
+            "count": count,
+            "ns": ns,
+            "ratios": ratios,
+        }
         args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -151,8 +152,58 @@ Choices that give up speed for correctness, with their cost on CPython
 """.splitlines()
 
 
+#: The engine's benchmarks (market_decode.py, system_audit.py): what each
+#: measures, its unit, and the targets of its ratios.
+ENGINE = {
+    "market_decode": (
+        "barter's example market data (50,000 Binance trades and order book tops) "
+        "decoded into typed `MarketStreamEvent`s, full access (benchmarks/market_decode.py)",
+        "event",
+        [("json.loads + build / bridge", ">=", 3.0,
+          "decode, full access, >=3x faster than json.loads + typed build")],
+    ),
+    "system_audit": (
+        "a live System's audit ticks drained into typed `AuditTick`s, against the same "
+        "serde JSON lines through `json.loads` (benchmarks/system_audit.py)",
+        "tick",
+        [],
+    ),
+}  # fmt: skip
+
+
+def engine_section(results: list[dict[str, Any]]) -> list[str]:
+    """One table per engine benchmark: ns per item by interpreter, then
+    its ratios (time of one path over another, one run each)."""
+    lines = ["## The engine", ""]
+    for benchmark, (what, unit, targets) in ENGINE.items():
+        runs = [r for r in results if r["benchmark"] == benchmark]
+        if not runs:
+            continue
+        header = "| " + " | ".join(r["interpreter"] for r in runs) + " |"
+        lines += [f"{what}: {runs[0]['count']:,} {unit}s.", "", f"| ns/{unit} " + header]
+        lines.append("|---|" + "---:|" * len(runs))
+        for name in dict.fromkeys(n for r in runs for n in r["ns"]):
+            cells = [f"{r['ns'][name]:,.0f}" if name in r["ns"] else "-" for r in runs]
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
+        lines += ["", "| ratio " + header, "|---|" + "---:|" * len(runs)]
+        for name in dict.fromkeys(n for r in runs for n in r["ratios"]):
+            cells = [f"{r['ratios'][name]:.2f}x" if name in r["ratios"] else "-" for r in runs]
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
+        for key, op, bound, text in targets:
+            cells = []
+            for r in runs:
+                ratio = r["ratios"][key]
+                met = ratio >= bound if op == ">=" else ratio <= bound
+                cells.append(f"{ratio:.2f}x {'met' if met else 'not met'}")
+            lines.append(f"| target: {text} ({op} {bound}x) | " + " | ".join(cells) + " |")
+        lines.append("")
+    return lines
+
+
 def main(files: list[str]) -> int:
-    runs = [json.loads(Path(f).read_text(encoding="utf-8")) for f in files]
+    loaded = [json.loads(Path(f).read_text(encoding="utf-8")) for f in files]
+    runs = [run for run in loaded if "benchmark" not in run]
+    engine = [run for run in loaded if "benchmark" in run]
     names = list(dict.fromkeys(name for run in runs for name in run["ns_per_event"]))
     lines = [
         "# Benchmarks",
@@ -194,6 +245,7 @@ def main(files: list[str]) -> int:
             cells.append(f"{ratio:.2f}x {'met' if met else 'not met'}")
         lines.append(f"| {text} ({op} {bound}x) | " + " | ".join(cells) + " |")
     lines += ["", f"![ns per event]({PLOT.relative_to(HERE.parent)})", ""]
+    lines += engine_section(engine)
     lines += PROFILE + TRADE_OFFS
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

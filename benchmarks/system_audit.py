@@ -1,7 +1,7 @@
 """The System's audit stream: ticks drained into typed objects, against serde
 JSON lines plus ``json.loads``, as ratios measured in this one run.
 
-    python benchmarks/system_audit.py [--ticks N] [--quick]
+    python benchmarks/system_audit.py [--ticks N] [--quick] [--out FILE]
 
 A System (barter's example config, audit on) processes N feed events: the
 shipped slice of barter's example market data, repeated, with trading-state
@@ -25,6 +25,7 @@ import argparse
 import json
 import platform
 import time
+from pathlib import Path
 from typing import Any
 
 from barter_python.engine import AuditTick
@@ -67,6 +68,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--ticks", type=int, default=100_000)
     parser.add_argument("--quick", action="store_true", help="5,000 ticks (CI)")
+    parser.add_argument("--out", type=Path, help="also write the results as JSON")
     args = parser.parse_args()
     ticks = 5_000 if args.quick else args.ticks
 
@@ -76,11 +78,23 @@ def main() -> None:
     if typed != drained or [t.to_dict() for t in typed] != dicts:
         raise SystemExit("the paths disagree")
     count = len(lines)
-    print(f"{platform.python_implementation()} {platform.python_version()}: {count:,} ticks")
-    for name, seconds in (("drain", drain_s), ("typed", typed_s), ("json.loads", loads_s)):
-        print(f"  {name:>10}: {seconds / count * 1e9:9,.0f} ns/tick")
-    print(f"  drain / json.loads: {drain_s / loads_s:.2f}x the time")
-    print(f"  typed / json.loads: {typed_s / loads_s:.2f}x the time")
+    implementation = f"{platform.python_implementation()} {platform.python_version()}"
+    seconds = {"drain": drain_s, "typed": typed_s, "json.loads": loads_s}
+    ratios = {"drain / json.loads": drain_s / loads_s, "typed / json.loads": typed_s / loads_s}
+    print(f"{implementation}: {count:,} ticks")
+    for name, value in seconds.items():
+        print(f"  {name:>10}: {value / count * 1e9:9,.0f} ns/tick")
+    for name, ratio in ratios.items():
+        print(f"  {name}: {ratio:.2f}x the time")
+    if args.out:
+        report = {
+            "benchmark": "system_audit",
+            "interpreter": implementation,
+            "count": count,
+            "ns": {name: value / count * 1e9 for name, value in seconds.items()},
+            "ratios": ratios,
+        }
+        args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

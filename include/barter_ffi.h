@@ -283,6 +283,7 @@ typedef enum {
   BARTER_ABI_STRUCT_MARKET_EVENT = 43,
   BARTER_ABI_STRUCT_DATA_ERROR = 44,
   BARTER_ABI_STRUCT_MARKET_STREAM_EVENT = 45,
+  BARTER_ABI_STRUCT_BACKTEST_ARGS = 46,
 } BarterAbiStruct;
 
 /*
@@ -426,7 +427,7 @@ typedef enum {
 } BarterAccountEventKind;
 
 /*
- The leaf of a `DataKind`, naming the `BarterMarketData` member in use.
+ The leaf of a `DataKind`, naming the `BarterDataKindPayload` member in use.
  */
 typedef enum {
   /*
@@ -649,6 +650,12 @@ typedef struct BarterDecodeStream BarterDecodeStream;
  A handle on an `EventSink`: the consumer's end. Opaque.
  */
 typedef struct BarterEventSink BarterEventSink;
+
+/*
+ barter-data's market events for backtests, in time order. Opaque;
+ read-only once made, so any number of runs may share it.
+ */
+typedef struct BarterMarketData BarterMarketData;
 
 /*
  A running paper-trading session. Opaque.
@@ -1444,7 +1451,7 @@ typedef union {
   BarterOrderBook book;
   BarterCandle candle;
   BarterLiquidation liquidation;
-} BarterMarketData;
+} BarterDataKindPayload;
 
 /*
  `MarketEvent { time_exchange, time_received, exchange, instrument, kind }`.
@@ -1464,7 +1471,7 @@ typedef struct {
    Set to zero.
    */
   uint32_t reserved;
-  BarterMarketData data;
+  BarterDataKindPayload data;
 } BarterMarketEvent;
 
 /*
@@ -1549,6 +1556,19 @@ typedef struct {
    */
   uint32_t reserved;
 } BarterAuditStats;
+
+/*
+ What varies between the backtests of one run (barter's
+ `BacktestArgsDynamic`; the strategy and risk manager are barter's
+ defaults).
+ */
+typedef struct {
+  /*
+   The backtest's id, echoed in its summary.
+   */
+  BarterStr id;
+  BarterDecimal risk_free_return;
+} BarterBacktestArgs;
 
 /*
  `Order<_, _, Result<Open, OrderError>>`: the response to an open request.
@@ -2254,6 +2274,81 @@ BarterStatus barter_system_trading_summary(const BarterSystem *system,
  `*system` must be NULL or a handle from `barter_system_new` not yet freed.
  */
 BarterStatus barter_system_free(BarterSystem **system);
+
+/*
+ Reads `len` bytes of barter-data's `MarketStreamEvent<InstrumentIndex,
+ DataKind>` JSON framed as `format` (barter's example data is JSON lines)
+ into new market data at `*out_data`. The first bad event fails the call,
+ named by its line or index with serde's message; so do data without a
+ market event and events out of time order.
+
+ # Safety
+ `data` must be valid for reads of `len` bytes; `out_data` NULL or valid
+ for writes.
+ */
+BarterStatus barter_market_data_from_json(const uint8_t *data,
+                                          size_t len,
+                                          uint32_t format,
+                                          BarterMarketData **out_data);
+
+/*
+ New market data at `*out_data` from `len` `BarterMarketStreamEvent`s with
+ `InstrumentIndex` keys (`Item` or `Reconnecting`), which are not
+ retained. The first bad item fails the call, named by its index.
+
+ # Safety
+ `items` must be NULL only if `len` is 0, else valid for reads of `len`
+ structs whose views and arrays are valid; `out_data` NULL or valid for
+ writes.
+ */
+BarterStatus barter_market_data_from_events(const BarterMarketStreamEvent *items,
+                                            size_t len,
+                                            BarterMarketData **out_data);
+
+/*
+ Writes the number of events (market events and reconnects) to `*out_len`.
+
+ # Safety
+ `data` must be NULL or live market data; `out_len` NULL or valid for
+ writes.
+ */
+BarterStatus barter_market_data_len(const BarterMarketData *data, size_t *out_len);
+
+/*
+ Frees market data and sets `*data` to NULL; NULL or a pointer to NULL
+ does nothing. No run may be using it.
+
+ # Safety
+ `*data` must be NULL or market data not yet freed.
+ */
+BarterStatus barter_market_data_free(BarterMarketData **data);
+
+/*
+ Runs `args_len` backtests of barter's `DefaultStrategy` and
+ `DefaultRiskManager` (barter's `run_backtests`, concurrently) over
+ `data`, with the instruments and mock executions of `config` (barter's
+ `SystemConfig` JSON), and writes their summaries to a new buffer at
+ `*out_buffer`: `{"num_backtests", "duration": {"secs", "nanos"},
+ "summaries": [{"id", "risk_free_return", "trading_summary"}]}`, each
+ trading summary in the System's form with ratios per `interval` (a
+ `BarterSummaryInterval`). Blocks until every backtest has ended.
+
+ An event of an instrument or exchange the config does not have fails
+ the call before anything runs, named by its index.
+
+ # Safety
+ `config` must be valid for reads of `config_len` bytes; `data` NULL or
+ live market data; `args` NULL only if `args_len` is 0, else valid for
+ reads of `args_len` structs whose views are valid; `out_buffer` NULL or
+ valid for writes.
+ */
+BarterStatus barter_backtest_run(const uint8_t *config,
+                                 size_t config_len,
+                                 const BarterMarketData *data,
+                                 const BarterBacktestArgs *args,
+                                 size_t args_len,
+                                 uint32_t interval,
+                                 BarterBuffer **out_buffer);
 
 /*
  Parses `len` bytes of JSON holding `value` (a `BarterEngineValue`) framed

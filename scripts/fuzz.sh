@@ -68,7 +68,7 @@ from pathlib import Path
 fixtures, corpus = Path(sys.argv[1]), Path(sys.argv[2])
 events = [json.loads(l)["serde"] for l in (fixtures / "order_events.jsonl").open(encoding="utf-8")]
 messages = [json.loads(l) for l in (fixtures / "messages.jsonl").open(encoding="utf-8")]
-# BarterMessage values (1..=10) and BarterKeys (1, 2), as decode_messages reads them.
+# BarterMessage values (1..=12) and BarterKeys (1, 2), as decode_messages reads them.
 ids = ["order_event", "order_request_open", "order_request_cancel", "order_response_cancel",
        "order_snapshot", "order_response_open", "trade", "asset_balance", "account_snapshot",
        "account_event"]
@@ -96,15 +96,23 @@ for head, items in groups.items():
     seeds.append(head + b"\x01" + ("[" + ",".join(items) + "]").encode())
     seeds.append(head + b"\x02" + "".join(i + "\n" for i in items).encode())
     seeds.append(head + b"\x03" + "\n".join(items + ["{}"]).encode())
+# The market stream items (messages 11 and 12) serde reads back, indexed.
+market_rows = [json.loads(l) for l in (fixtures / "engine_values.jsonl").open(encoding="utf-8")]
+for message, kind in ((10, "MarketStreamEvent"), (11, "MarketStreamResult")):
+    items = [r["serde"] for r in market_rows if r["type"] == kind and r["reprint_error"] is None]
+    head = bytes([message, 0])
+    seeds += [head + b"\x00" + i.encode() for i in items]
+    seeds.append(head + b"\x02" + "".join(i + "\n" for i in items).encode())
+    groups[head] = items
 write("decode_messages", seeds)
 # decode_stream: batch size byte, then flags (bit 0: collect) and the message
-# and key form (the other bits: message + 10 * keys, as above), then JSON lines.
+# and key form (the other bits: message + 12 * keys, as above), then JSON lines.
 seeds = []
 for head, items in groups.items():
     message, key_form = head
     lines = "".join(i + "\n" for i in items).encode()
     messy = ("\n".join(items[:1] + ["{}", ""] + items[1:]) + "\r\n{").encode()
-    which = (message + 10 * key_form) << 1
+    which = (message + 12 * key_form) << 1
     for size, collect, body in [(0, 0, lines), (2, 1, messy), (6, 0, messy), (15, 1, lines)]:
         seeds.append(bytes([size, which | collect]) + body)
 write("decode_stream", seeds)
@@ -204,14 +212,36 @@ seeds = framed(3, market) + framed(3, edges)
 # and as it was given (they differ where serde cannot read its output back).
 values = {"AuditTick": 1, "StateSnapshot": 2, "MarketStreamEvent": 3, "EngineEvent": 4,
           "Command": 5, "InstrumentFilter": 6, "TradingSummaryDaily": 7,
-          "TradingSummaryAnnual252": 8, "TradingSummaryAnnual365": 9}
+          "TradingSummaryAnnual252": 8, "TradingSummaryAnnual365": 9, "MarketStreamResult": 10}
 groups = {}
 for row in map(json.loads, (fixtures / "engine_values.jsonl").open(encoding="utf-8")):
     given = json.dumps(row["json"], separators=(",", ":"))
     groups.setdefault(values[row["type"]], []).extend({row["serde"], given})
 for value, items in sorted(groups.items()):
-    seeds += framed(value, sorted(items)) if value < 7 else [decode_seed(value, 1, i) for i in items]
+    summary = value in (7, 8, 9)
+    seeds += [decode_seed(value, 1, i) for i in items] if summary else framed(value, sorted(items))
 write("market_decode", seeds)
+
+# backtest: the interval, the number of backtests, the config's length (u16
+# LE), the config (barter's backtest config's system), then JSON lines.
+backtest = json.loads((data / "backtest_config.json").read_text(encoding="utf-8"))["system"]
+
+def backtest_seed(interval, count, config, lines):
+    text = config.encode()
+    return bytes([interval, count]) + len(text).to_bytes(2, "little") + text + "".join(
+        line + "\n" for line in lines).encode()
+
+compact = json.dumps(backtest, separators=(",", ":"))
+write("backtest", [
+    backtest_seed(1, 1, compact, market[:6]),
+    backtest_seed(2, 3, compact, market),
+    backtest_seed(3, 2, compact, market[:2] + [edges[-1]] + market[2:4]),
+    backtest_seed(1, 1, compact, [edges[-1]]),
+    backtest_seed(0, 1, compact, market[:2]),
+    backtest_seed(1, 0xff, compact, market[:2]),
+    backtest_seed(1, 1, compact, list(reversed(market[:8]))),
+    backtest_seed(1, 1, "{}", market[:2]),
+])
 EOF
 
 step "building the fuzz targets (cargo +$TOOLCHAIN fuzz build, AddressSanitizer)"

@@ -1,16 +1,25 @@
 """Memory at the System level: Systems started and shut down one after
-another, each with its audit on, market events, a command and a drain, keep
-the process's resident set flat and leave no thread behind. (The byte-exact
+another, each with its audit on, market events, a command and a drain, and
+backtests run one after another, keep the process's resident set flat and
+leave no thread behind. (The byte-exact
 leak check of a System's lifecycle is scripts/leakcheck.sh, under valgrind.)"""
 
 from __future__ import annotations
 
 import gc
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
 import pytest
 
+from barter_python.backtest import (
+    BacktestArgsConstant,
+    BacktestArgsDynamic,
+    MarketData,
+    example_backtest_config,
+    run_backtests,
+)
 from barter_python.system import example_config, start_system
 from test_memory import STATM, rss
 from test_stream import task_count
@@ -25,6 +34,11 @@ CONFIG["executions"][0]["latency_ms"] = 1
 #: barter's example market data, 24 events, 40 times over: each cycle moves
 #: ~0.25 MiB of market JSON in and ~0.4 MiB of audit ticks out.
 MARKET = resources.files("barter_python").joinpath("data/market_events.jsonl").read_bytes() * 40
+
+#: The same data, 400 times over (9,600 events, ~2.5 MiB of JSON).
+BACKTEST_MARKET = (
+    resources.files("barter_python").joinpath("data/market_events.jsonl").read_bytes() * 400
+)
 
 pytestmark = pytest.mark.skipif(
     not STATM.exists() or not Path("/proc/self/task").exists(),
@@ -65,4 +79,33 @@ def test_system_lifecycles_keep_rss_flat_and_stop_every_thread() -> None:
     # measured. Measured growth without a leak: ~0.1 MiB on CPython, ~0.3
     # MiB on PyPy (its JIT and GC).
     assert drained > (CYCLES - WARM) * MIB // 4, f"only {drained} bytes of audit drained"
+    assert growth < 8 * MIB, f"RSS grew by {growth / MIB:.1f} MiB over {CYCLES - WARM} cycles"
+
+
+def one_backtest(config: dict[str, object], market: bytes) -> int:
+    """Market data loaded (JSON lines), two backtests run, the data freed.
+    Returns the number of summaries."""
+    with MarketData(market) as data:
+        constant = BacktestArgsConstant(config, data)
+        dynamic = [BacktestArgsDynamic(str(i), Decimal("0.05")) for i in range(2)]
+        return len(run_backtests(constant, dynamic).summaries)
+
+
+def test_backtest_lifecycles_keep_rss_flat_and_stop_every_thread(barter_crate_dir: Path) -> None:
+    # 10,000 of barter's example events: ~3 MiB of JSON.
+    path = barter_crate_dir / "examples/data/binance_spot_trades_l1_btcusdt_ethusdt_solusdt.json"
+    market = b"".join(path.read_bytes().splitlines(keepends=True)[:10_000])
+    config = example_backtest_config()
+    gc.collect()
+    threads = task_count()
+    baseline = 0
+    for cycle in range(1, CYCLES + 1):
+        assert one_backtest(config, market) == 2
+        gc.collect()
+        assert task_count() == threads, f"cycle {cycle} left threads running"
+        if cycle == WARM:
+            baseline = rss()
+    growth = rss() - baseline
+    # Kept, each cycle's market data (several MiB as barter's events) would
+    # add well over 100 MiB in the 45 cycles measured.
     assert growth < 8 * MIB, f"RSS grew by {growth / MIB:.1f} MiB over {CYCLES - WARM} cycles"

@@ -158,6 +158,7 @@ BARTER_ABI_STRUCT_LIQUIDATION = 42
 BARTER_ABI_STRUCT_MARKET_EVENT = 43
 BARTER_ABI_STRUCT_DATA_ERROR = 44
 BARTER_ABI_STRUCT_MARKET_STREAM_EVENT = 45
+BARTER_ABI_STRUCT_BACKTEST_ARGS = 46
 
 # BarterMessage
 BARTER_MESSAGE_ORDER_EVENT = 1
@@ -286,6 +287,10 @@ class BarterTestProducer(Structure):
 
 
 class BarterSystem(Structure):
+    """Opaque: only ever used through a pointer."""
+
+
+class BarterMarketData(Structure):
     """Opaque: only ever used through a pointer."""
 
 
@@ -602,7 +607,7 @@ class BarterLiquidation(Structure):
     ]
 
 
-class BarterMarketData(Union):
+class BarterDataKindPayload(Union):
     _fields_ = [
         ("trade", BarterPublicTrade),
         ("l1", BarterOrderBookL1),
@@ -620,7 +625,7 @@ class BarterMarketEvent(Structure):
         ("instrument", BarterKey),
         ("kind", c_uint32),
         ("reserved", c_uint32),
-        ("data", BarterMarketData),
+        ("data", BarterDataKindPayload),
     ]
 
 
@@ -649,6 +654,10 @@ class BarterMarketStreamEvent(Structure):
         ("reserved", c_uint32),
         ("payload", BarterMarketStreamPayload),
     ]
+
+
+class BarterBacktestArgs(Structure):
+    _fields_ = [("id", BarterStr), ("risk_free_return", BarterDecimal)]
 
 
 class BarterSinkError(Structure):
@@ -773,11 +782,12 @@ STRUCTS: dict[str, type[ctypes.Structure] | type[ctypes.Union]] = {
         BarterOrderBook,
         BarterCandle,
         BarterLiquidation,
-        BarterMarketData,
+        BarterDataKindPayload,
         BarterMarketEvent,
         BarterDataError,
         BarterMarketStreamPayload,
         BarterMarketStreamEvent,
+        BarterBacktestArgs,
         BarterSinkError,
         BarterEventBatch,
         BarterSinkStats,
@@ -797,6 +807,7 @@ OPAQUE: dict[str, type[ctypes.Structure]] = {
         BarterSession,
         BarterTestProducer,
         BarterSystem,
+        BarterMarketData,
     )
 }
 
@@ -974,6 +985,28 @@ FUNCTIONS: dict[str, tuple[Any, list[Any]]] = {
         [POINTER(BarterSystem), POINTER(BarterDecimal), c_uint32, POINTER(POINTER(BarterBuffer))],
     ),
     "barter_system_free": (_Status, [POINTER(POINTER(BarterSystem))]),
+    "barter_market_data_from_json": (
+        _Status,
+        [_Bytes, c_size_t, c_uint32, POINTER(POINTER(BarterMarketData))],
+    ),
+    "barter_market_data_from_events": (
+        _Status,
+        [POINTER(BarterMarketStreamEvent), c_size_t, POINTER(POINTER(BarterMarketData))],
+    ),
+    "barter_market_data_len": (_Status, [POINTER(BarterMarketData), POINTER(c_size_t)]),
+    "barter_market_data_free": (_Status, [POINTER(POINTER(BarterMarketData))]),
+    "barter_backtest_run": (
+        _Status,
+        [
+            _Bytes,
+            c_size_t,
+            POINTER(BarterMarketData),
+            POINTER(BarterBacktestArgs),
+            c_size_t,
+            c_uint32,
+            POINTER(POINTER(BarterBuffer)),
+        ],
+    ),
     "barter_engine_json_normalize": (
         _Status,
         [c_uint32, c_uint32, _Bytes, c_size_t, POINTER(POINTER(BarterBuffer))],

@@ -33,15 +33,15 @@ from __future__ import annotations
 
 import enum
 import json
-import os
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from importlib import resources
-from typing import Any, NamedTuple, Union
+from typing import Any, NamedTuple
 
 from ._audit import AuditEntry, Ledger
-from ._codec import Keep, Keys, check_index, decimal_to_c
+from ._codec import Keep, Keys, check_index
+from ._config import SystemConfigLike, check_interval, config_bytes, decimal_of, naming_config
 from ._messages import OrderEvent, OrderRequestCancel, OrderRequestOpen, OrderResponseCancel
 from ._native import check, ffi, lib, take_buffer
 from ._sink import Closing, Handle, timeout_ms
@@ -59,11 +59,7 @@ from .engine import (
 )
 from .errors import BarterClosedError, BarterValueError
 from .market import MarketStreamEvent, structs_of
-from .summary import Annual252, Annual365, Daily, Interval, TradingSummary
-
-#: A configuration: a dict in barter's ``SystemConfig`` shape, or the path
-#: of a JSON file in that shape.
-SystemConfigLike = Union[Mapping[str, Any], "os.PathLike[str]", str]
+from .summary import Interval, TradingSummary
 
 
 class SystemClosedError(BarterClosedError):
@@ -137,19 +133,6 @@ def example_market_events() -> list[MarketStreamEvent]:
     return MarketStreamEvent.from_json_lines(data)
 
 
-def _config_bytes(config: SystemConfigLike) -> tuple[bytes, str]:
-    if isinstance(config, Mapping):
-        try:
-            return json.dumps(config, allow_nan=False).encode(), "config"
-        except (TypeError, ValueError) as exc:
-            raise BarterValueError(f"config: not a JSON value: {exc}") from None
-    if isinstance(config, (str, os.PathLike)):
-        path = os.fspath(config)
-        with open(path, "rb") as file:
-            return file.read(), f"config file {path!r}"
-    raise BarterValueError(f"config must be a dict or a file path, got {type(config).__name__}")
-
-
 def _filter_to_c(filter: InstrumentFilter | None) -> tuple[Any, Any]:
     """The ``BarterInstrumentFilter`` and the index array it points to."""
     c = ffi.new("BarterInstrumentFilter *")
@@ -199,7 +182,7 @@ class SystemHandle(Closing[AuditStats]):
         balances: Sequence[Mapping[str, Any]] | None = None,
         audit_capacity: int = 65536,
     ) -> None:
-        raw, name = _config_bytes(example_config() if config is None else config)
+        raw, name = config_bytes(example_config() if config is None else config)
         options = ffi.new("BarterSystemOptions *")
         options.feed_mode = int(EngineFeedMode(engine_feed_mode))
         options.trading_disabled = 1 if trading_enabled else 2
@@ -207,18 +190,12 @@ class SystemHandle(Closing[AuditStats]):
         options.audit_capacity = check_index(audit_capacity, "audit_capacity")
         balances_json = b"" if balances is None else json.dumps(list(balances)).encode()
         out = ffi.new("BarterSystem **")
-        try:
+        with naming_config(name):
             check(
                 lib.barter_system_new(
                     raw, len(raw), balances_json, len(balances_json), options, out
                 )
             )
-        except BarterValueError as exc:
-            # Rust names the argument; a file is named by its path instead.
-            message = exc.message
-            if message.startswith("config: "):
-                message = f"{name}: {message[len('config: ') :]}"
-            raise type(exc)(message, exc.status) from None
         self._handle = Handle(out[0], "System")
         self._final: AuditStats | None = None
         self._snapshot: AuditTick | None = None
@@ -428,17 +405,8 @@ class SystemHandle(Closing[AuditStats]):
     ) -> TradingSummary:
         """barter's ``TradingSummary`` of the stopped engine (``Daily``
         ratios unless ``interval`` says otherwise)."""
-        interval = Daily() if interval is None else interval
-        if type(interval) not in (Daily, Annual252, Annual365):
-            raise BarterValueError(
-                f"interval must be Daily(), Annual252() or Annual365(), got {interval!r}"
-            )
-        if not isinstance(risk_free_return, Decimal):
-            raise BarterValueError(
-                f"risk_free_return must be a Decimal, got {type(risk_free_return).__name__}"
-            )
-        rate = ffi.new("BarterDecimal *")
-        decimal_to_c(rate[0], risk_free_return)
+        interval = check_interval(interval)
+        rate = decimal_of(risk_free_return, "risk_free_return")
         out = ffi.new("BarterBuffer **")
         self._call(lib.barter_system_trading_summary, rate, interval._c, out)
         return TradingSummary.from_dict(json.loads(take_buffer(out)), interval)

@@ -33,6 +33,7 @@ use crate::sink::{
 };
 use crate::status::{ffi_call, out_param, BarterStatus};
 use crate::system::audit::BarterAuditStats;
+use crate::system::backtest::BarterBacktestArgs;
 use crate::system::filter::BarterInstrumentFilter;
 use crate::system::BarterSystemOptions;
 use std::mem::{align_of, size_of};
@@ -89,6 +90,7 @@ pub enum BarterAbiStruct {
     MarketEvent = 43,
     DataError = 44,
     MarketStreamEvent = 45,
+    BacktestArgs = 46,
 }
 
 c_tag!(BarterAbiStruct {
@@ -136,7 +138,8 @@ c_tag!(BarterAbiStruct {
     Liquidation,
     MarketEvent,
     DataError,
-    MarketStreamEvent
+    MarketStreamEvent,
+    BacktestArgs
 });
 
 fn layout<T>() -> (usize, usize) {
@@ -218,6 +221,7 @@ pub unsafe extern "C" fn barter_abi_struct_layout(
             S::MarketEvent => layout::<BarterMarketEvent>(),
             S::DataError => layout::<BarterDataError>(),
             S::MarketStreamEvent => layout::<BarterMarketStreamEvent>(),
+            S::BacktestArgs => layout::<BarterBacktestArgs>(),
         };
         Ok(())
     })

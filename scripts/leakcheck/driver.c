@@ -6,9 +6,10 @@
  *   SAMPLES: lines of "MESSAGE KEYS SERDE-JSON" (BarterMessage and BarterKeys
  *   values, then serde's JSON of one value), made from
  *   tests/fixtures/messages.jsonl by leakcheck.sh.
- *   SYSTEM_DATA: a folder with barter's example system_config.json and
- *   market_events.jsonl (python/barter_python/data): a barter System's
- *   lifecycle runs once on them.
+ *   SYSTEM_DATA: a folder with barter's example system_config.json,
+ *   backtest_config.json and market_events.jsonl
+ *   (python/barter_python/data): a barter System's lifecycle and a
+ *   backtest's run once on them.
  * Prints "driver: N events, T audit ticks, M failed checks" and exits 1 on
  * any failed check.
  */
@@ -877,6 +878,92 @@ static void system_lifecycle(const char *dir) {
     free(market);
 }
 
+/* A backtest's whole life on barter's example backtest config and market
+ * data: the data loaded from JSON lines and from C structs, two backtests
+ * run, every refusal (bad data, events out of order, an instrument the
+ * config lacks, NULL and unknown arguments), and the data freed. */
+static void backtest_lifecycle(const char *dir) {
+    static const char system_key[] = "\"system\":";
+    static const char reconnect[] = "{\"Reconnecting\":\"binance_spot\"}";
+    size_t config_len, market_len, lines_len = 0, count = 0, i;
+    char *config = read_file(dir, "backtest_config.json", &config_len);
+    char *market = read_file(dir, "market_events.jsonl", &market_len);
+    char *system_json = strstr(config, system_key);
+    const char *one_instrument = "{\"instruments\": [], \"executions\": []}";
+    BarterMarketData *data = NULL, *again = NULL;
+    BarterBuffer *summaries = NULL;
+    BarterBacktestArgs args[2];
+    BarterMarketStreamEvent item;
+    size_t system_len;
+
+    CHECK(system_json != NULL);
+    if (system_json == NULL) {
+        free(config);
+        free(market);
+        return;
+    }
+    /* The config's "system" object: up to the file's last closing brace. */
+    system_json += sizeof system_key - 1;
+    system_len = (size_t)(strrchr(config, '}') - system_json);
+    for (i = 0; i < 8 && lines_len < market_len; i++) {
+        while (lines_len < market_len && market[lines_len++] != '\n') {
+        }
+    }
+    EXPECT(barter_market_data_from_json((const uint8_t *)market, lines_len,
+                                        BARTER_JSON_FORMAT_LINES, &data), OK);
+    EXPECT(barter_market_data_len(data, &count), OK);
+    CHECK(count == 8);
+    args[0].id = text("first");
+    args[0].risk_free_return = decimal(5, 2);
+    args[1].id = text("");
+    args[1].risk_free_return = decimal(0, 0);
+    EXPECT(barter_backtest_run((const uint8_t *)system_json, system_len, data, args, 2,
+                               BARTER_SUMMARY_INTERVAL_ANNUAL365, &summaries), OK);
+    CHECK(summaries != NULL && contains(summaries->data, summaries->len, "\"num_backtests\":2"));
+    EXPECT(barter_buffer_free(&summaries), OK);
+    /* Refusals: nothing handed out. */
+    summaries = (BarterBuffer *)&summaries;
+    EXPECT(barter_backtest_run((const uint8_t *)one_instrument, strlen(one_instrument), data, args,
+                               1, BARTER_SUMMARY_INTERVAL_DAILY, &summaries),
+           BARTER_STATUS_INVALID_DATA);
+    CHECK(summaries == NULL);
+    EXPECT(barter_backtest_run((const uint8_t *)system_json, system_len, data, NULL, 1,
+                               BARTER_SUMMARY_INTERVAL_DAILY, &summaries),
+           BARTER_STATUS_NULL_POINTER);
+    EXPECT(barter_backtest_run((const uint8_t *)system_json, system_len, NULL, args, 1,
+                               BARTER_SUMMARY_INTERVAL_DAILY, &summaries),
+           BARTER_STATUS_NULL_POINTER);
+    EXPECT(barter_backtest_run((const uint8_t *)system_json, system_len, data, args, 1, 0,
+                               &summaries), BARTER_STATUS_INVALID_ARGUMENT);
+    again = (BarterMarketData *)&again;
+    EXPECT(barter_market_data_from_json((const uint8_t *)reconnect, sizeof reconnect - 1,
+                                        BARTER_JSON_FORMAT_LINES, &again),
+           BARTER_STATUS_INVALID_DATA);
+    CHECK(again == NULL);
+    EXPECT(barter_market_data_from_json((const uint8_t *)market, lines_len - 3,
+                                        BARTER_JSON_FORMAT_LINES, &again),
+           BARTER_STATUS_INVALID_JSON);
+    EXPECT(barter_market_data_from_json((const uint8_t *)market, lines_len, 9, &again),
+           BARTER_STATUS_INVALID_ARGUMENT);
+    EXPECT(barter_market_data_len(NULL, &count), BARTER_STATUS_NULL_POINTER);
+    /* From a struct: a reconnect alone is no market data. */
+    memset(&item, 0, sizeof item);
+    item.kind = BARTER_MARKET_STREAM_KIND_RECONNECTING;
+    item.payload.exchange.kind = BARTER_KEY_KIND_NAME;
+    item.payload.exchange.name = text("binance_spot");
+    EXPECT(barter_market_data_from_events(&item, 1, &again), BARTER_STATUS_INVALID_DATA);
+    item.kind = 7;
+    EXPECT(barter_market_data_from_events(&item, 1, &again), BARTER_STATUS_INVALID_ARGUMENT);
+    EXPECT(barter_market_data_from_events(NULL, 1, &again), BARTER_STATUS_NULL_POINTER);
+    CHECK(again == NULL);
+    EXPECT(barter_market_data_free(&data), OK);
+    CHECK(data == NULL);
+    EXPECT(barter_market_data_free(&data), OK);
+    EXPECT(barter_market_data_free(NULL), OK);
+    free(config);
+    free(market);
+}
+
 int main(int argc, char **argv) {
     long rounds = argc > 2 ? strtol(argv[2], NULL, 10) : 2;
     long round;
@@ -911,6 +998,7 @@ int main(int argc, char **argv) {
     if (argc > 3) {
         system_lifecycle(argv[3]);
         CHECK(audit_ticks > 0);
+        backtest_lifecycle(argv[3]);
     }
     for (i = 0; i < samples_len; i++) {
         free(samples[i].json);

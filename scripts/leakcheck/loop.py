@@ -3,8 +3,9 @@ at least EVENTS events (default 100,000) through every allocate/free pair
 of the C ABI that the package uses, the error paths included.
 
 usage: python loop.py FIXTURES_DIR [EVENTS]
-Also runs one paper-trading session from start to close, and one barter
-System from start to free (barter_python.system.start_system).
+Also runs one paper-trading session from start to close, one barter
+System from start to free (barter_python.system.start_system), and one
+run of backtests (barter_python.backtest).
 Prints "loop: N events decoded, M encoded, E errors raised, R rounds, ...".
 """
 
@@ -21,6 +22,13 @@ from typing import Any
 from barter_python import BarterLimitError, BarterPanicError, BarterValueError, execution
 from barter_python._native import check, ffi, lib
 from barter_python._session_demo import DEFAULT_SCRIPT, parse_script, run_script
+from barter_python.backtest import (
+    BacktestArgsConstant,
+    BacktestArgsDynamic,
+    MarketData,
+    example_backtest_config,
+    run_backtests,
+)
 from barter_python.engine import Instruments
 from barter_python.execution import (
     ImmediateOrCancel,
@@ -35,6 +43,7 @@ from barter_python.execution import (
     Side,
 )
 from barter_python.limits import temporary_limits
+from barter_python.market import MarketStreamEvent
 from barter_python.session import Session
 from barter_python.system import SystemClosedError, SystemHandle, example_config, start_system
 
@@ -140,6 +149,23 @@ def system_lifecycle(counts: Counts) -> None:
         counts.errors += 1
 
 
+def backtest_lifecycle(counts: Counts) -> None:
+    """barter's example market data loaded as JSON and as typed events, two
+    backtests of barter's example backtest config, and the refusals."""
+    market = resources.files("barter_python").joinpath("data/market_events.jsonl").read_bytes()
+    config = example_backtest_config()
+    dynamic = [BacktestArgsDynamic(str(i), Decimal("0.05")) for i in range(2)]
+    for source in (market, MarketStreamEvent.from_json_lines(market)):
+        with MarketData(source) as data:
+            summary = run_backtests(BacktestArgsConstant(config, data), dynamic)
+            assert summary.num_backtests == 2
+    for bad in (b'{"Reconnecting":"binance_spot"}', market[:-9]):
+        try:
+            MarketData(bad)
+        except BarterValueError:
+            counts.errors += 1
+
+
 def typed_calls(inputs: Inputs, counts: Counts) -> None:
     """barter_decode + barter_batch_free, barter_encode + barter_buffer_free."""
     events = OrderEvent.from_json_lines(inputs.lines)
@@ -202,6 +228,7 @@ def main() -> None:
     buffer = ffi.new("BarterBuffer **")
     session_lifecycle(counts)
     system_lifecycle(counts)
+    backtest_lifecycle(counts)
     while counts.decoded < target:
         counts.rounds += 1
         typed_calls(inputs, counts)

@@ -15,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
     let value = if *value >= 250 {
         u32::from(*value)
     } else {
-        1 + u32::from(*value) % 9
+        1 + u32::from(*value) % 10
     };
     let format = if *format >= 254 {
         u32::from(*format)

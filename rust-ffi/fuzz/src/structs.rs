@@ -14,7 +14,7 @@ use barter_ffi::ctypes::account::{
 use barter_ffi::ctypes::decimal::BarterDecimal;
 use barter_ffi::ctypes::key::{BarterKey, BarterOrderKey};
 use barter_ffi::ctypes::market::{
-    BarterCandle, BarterDataError, BarterLevel, BarterLiquidation, BarterMarketData,
+    BarterCandle, BarterDataError, BarterDataKindPayload, BarterLevel, BarterLiquidation,
     BarterMarketEvent, BarterMarketStreamEvent, BarterMarketStreamPayload, BarterOrderBook,
     BarterOrderBookL1, BarterPublicTrade,
 };
@@ -474,7 +474,7 @@ impl<'a, 'u> Gen<'a, 'u> {
         let kind = self.tag(6)?;
         // The member `kind` names; an unknown kind gets zeroed bytes.
         // SAFETY: every member is plain data for which all-zero is valid.
-        let mut data: BarterMarketData = unsafe { std::mem::zeroed() };
+        let mut data: BarterDataKindPayload = unsafe { std::mem::zeroed() };
         match kind {
             1 => {
                 data.trade = BarterPublicTrade {

@@ -107,7 +107,7 @@ pub struct BarterLiquidation {
     pub time: BarterTimestamp,
 }
 
-/// The leaf of a `DataKind`, naming the `BarterMarketData` member in use.
+/// The leaf of a `DataKind`, naming the `BarterDataKindPayload` member in use.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BarterDataKind {
@@ -137,7 +137,7 @@ c_tag!(BarterDataKind {
 /// The payload of a `DataKind`; the event's `kind` says which member is valid.
 #[repr(C)]
 #[derive(Clone, Copy)]
-pub union BarterMarketData {
+pub union BarterDataKindPayload {
     pub trade: BarterPublicTrade,
     pub l1: BarterOrderBookL1,
     pub book: BarterOrderBook,
@@ -159,7 +159,7 @@ pub struct BarterMarketEvent {
     pub kind: u32,
     /// Set to zero.
     pub reserved: u32,
-    pub data: BarterMarketData,
+    pub data: BarterDataKindPayload,
 }
 
 /// barter-data's `SubKind`.
@@ -309,12 +309,12 @@ fn book_to_c(book: &OrderBook, arena: &mut Arena) -> Result<BarterOrderBook, Ffi
 fn data_to_c(
     kind: &DataKind,
     arena: &mut Arena,
-) -> Result<(BarterDataKind, BarterMarketData), FfiError> {
+) -> Result<(BarterDataKind, BarterDataKindPayload), FfiError> {
     use BarterDataKind as K;
     Ok(match kind {
         DataKind::Trade(trade) => (
             K::Trade,
-            BarterMarketData {
+            BarterDataKindPayload {
                 trade: BarterPublicTrade {
                     id: arena.push(&trade.id).map_err(at("id"))?,
                     price: trade.price,
@@ -326,7 +326,7 @@ fn data_to_c(
         ),
         DataKind::OrderBookL1(l1) => (
             K::OrderBookL1,
-            BarterMarketData {
+            BarterDataKindPayload {
                 l1: BarterOrderBookL1 {
                     last_update_time: timestamp(&l1.last_update_time),
                     has_best_bid: u8::from(l1.best_bid.is_some()),
@@ -339,19 +339,19 @@ fn data_to_c(
         ),
         DataKind::OrderBook(OrderBookEvent::Snapshot(book)) => (
             K::OrderBookSnapshot,
-            BarterMarketData {
+            BarterDataKindPayload {
                 book: book_to_c(book, arena)?,
             },
         ),
         DataKind::OrderBook(OrderBookEvent::Update(book)) => (
             K::OrderBookUpdate,
-            BarterMarketData {
+            BarterDataKindPayload {
                 book: book_to_c(book, arena)?,
             },
         ),
         DataKind::Candle(candle) => (
             K::Candle,
-            BarterMarketData {
+            BarterDataKindPayload {
                 candle: BarterCandle {
                     close_time: timestamp(&candle.close_time),
                     open: candle.open,
@@ -365,7 +365,7 @@ fn data_to_c(
         ),
         DataKind::Liquidation(liquidation) => (
             K::Liquidation,
-            BarterMarketData {
+            BarterDataKindPayload {
                 liquidation: BarterLiquidation {
                     side: side_to_c(liquidation.side),
                     reserved: 0,
@@ -572,7 +572,7 @@ unsafe fn book_from_c(c: &BarterOrderBook) -> Result<OrderBook, FfiError> {
 /// # Safety
 /// `kind` must name the member of `data` C wrote, and its views and arrays
 /// must be valid for reads.
-unsafe fn data_from_c(kind: u32, data: &BarterMarketData) -> Result<DataKind, FfiError> {
+unsafe fn data_from_c(kind: u32, data: &BarterDataKindPayload) -> Result<DataKind, FfiError> {
     use BarterDataKind as K;
     // SAFETY (each arm): `kind` names the union member C wrote, every member
     // is plain data valid for any bit pattern, and the views and arrays

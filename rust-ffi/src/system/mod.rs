@@ -15,8 +15,10 @@
 //! (`barter-audit`) when the audit is on. Shutdown joins all of them.
 
 pub mod audit;
+pub mod backtest;
 pub mod config;
 pub mod filter;
+pub(crate) mod market;
 pub mod summary;
 pub mod values;
 
@@ -27,8 +29,7 @@ use crate::ctypes::decimal::BarterDecimal;
 use crate::ctypes::market::BarterMarketStreamEvent;
 use crate::ctypes::order_event::{BarterOrderRequestCancel, BarterOrderRequestOpen};
 use crate::ctypes::FromC;
-use crate::json::{parse_each, BarterJsonFormat};
-use crate::limits::check_events_len;
+use crate::json::BarterJsonFormat;
 use crate::status::{at, ffi_call, out_param, BarterStatus, FfiError};
 use audit::{AuditQueue, BarterAuditStats};
 use barter::engine::clock::LiveClock;
@@ -49,15 +50,14 @@ use barter::system::System;
 use barter::EngineEvent;
 use barter_data::event::DataKind;
 use barter_data::streams::consumer::MarketStreamEvent;
-use barter_data::streams::reconnect::Event as StreamEvent;
 use barter_execution::order::request::{OrderRequestCancel, OrderRequestOpen};
 use barter_execution::order::OrderKind;
-use barter_instrument::exchange::ExchangeId;
 use barter_instrument::instrument::InstrumentIndex;
 use barter_instrument::Side;
 use barter_integration::channel::Tx;
 use barter_integration::collection::one_or_many::OneOrMany;
 use filter::{BarterInstrumentFilter, KeyCounts};
+use market::MarketScope;
 use rust_decimal::Decimal;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
@@ -111,9 +111,7 @@ pub struct BarterSystem {
     stopped: Mutex<Option<Result<SystemEngine, String>>>,
     audit: Option<Audit>,
     counts: KeyCounts,
-    /// The exchanges of the System's instruments: barter's engine panics on
-    /// a market event of any other.
-    exchanges: Vec<ExchangeId>,
+    scope: MarketScope,
     /// MockExchange's `fees_percent` by `ExchangeIndex`; `None` for an
     /// exchange without an execution.
     mock_fees: Vec<Option<Decimal>>,
@@ -171,12 +169,7 @@ impl BarterSystem {
             n => n,
         };
         let setup = config::parse(config, balances)?;
-        let exchanges = setup
-            .instruments
-            .exchanges()
-            .iter()
-            .map(|exchange| exchange.value)
-            .collect();
+        let scope = MarketScope::of(&setup.instruments);
         let mut mock_fees = vec![None; setup.instruments.exchanges().len()];
         for exchange in setup.instruments.exchanges() {
             mock_fees[exchange.key.index()] = setup.executions.iter().find_map(|execution| {
@@ -255,7 +248,7 @@ impl BarterSystem {
             stopped: Mutex::new(None),
             audit,
             counts,
-            exchanges,
+            scope,
             mock_fees,
         })
     }
@@ -272,16 +265,6 @@ impl BarterSystem {
             .is_some_and(|r| !r.system.engine.is_finished())
     }
 
-    fn check_instrument(&self, index: usize, at: String) -> Result<(), FfiError> {
-        if index < self.counts.instruments {
-            return Ok(());
-        }
-        Err(FfiError::invalid(format!(
-            "{at}: instrument index {index} is out of range: the System has {}",
-            self.counts.instruments
-        )))
-    }
-
     /// Sends checked market events on the feed, in order.
     fn feed(&self, events: Vec<MarketEvent>) -> Result<(), FfiError> {
         let running = lock(&self.running);
@@ -293,23 +276,6 @@ impl BarterSystem {
                 .send(EngineEvent::Market(event))
                 .map_err(|_| closed())
         })
-    }
-
-    fn check_market(&self, event: &MarketEvent, at: String) -> Result<(), FfiError> {
-        let exchange = match event {
-            StreamEvent::Item(item) => {
-                self.check_instrument(item.instrument.0, at.clone())?;
-                item.exchange
-            }
-            StreamEvent::Reconnecting(exchange) => *exchange,
-        };
-        if self.exchanges.contains(&exchange) {
-            return Ok(());
-        }
-        Err(FfiError::invalid(format!(
-            "{at}: exchange {} is not one of the System's",
-            exchange.as_str()
-        )))
     }
 
     /// barter's MockExchange prices a market order with `Decimal` operators
@@ -506,7 +472,8 @@ where
     for (index, c) in requests.iter().enumerate() {
         // SAFETY: per this function's contract.
         let request = unsafe { T::from_c(c) }.map_err(at(&format!("requests[{index}]")))?;
-        system.check_instrument(instrument(&request), format!("requests[{index}]"))?;
+        let at = format!("requests[{index}]");
+        system.scope.check_instrument(instrument(&request), &at)?;
         out.push(request);
     }
     one_or_many(out)
@@ -664,14 +631,7 @@ pub unsafe extern "C" fn barter_system_feed_market(
         let format = BarterJsonFormat::from_raw(format).map_err(at("format"))?;
         // SAFETY: per this function's contract.
         let data = unsafe { input_slice(data, len, "data") }?;
-        let mut events = Vec::new();
-        parse_each::<MarketEvent>(data, format, |origin, event| {
-            let event = event?;
-            system.check_market(&event, origin.describe())?;
-            events.push(event);
-            Ok(())
-        })?;
-        system.feed(events)
+        system.feed(system.scope.read_json(data, format)?)
     })
 }
 
@@ -695,15 +655,9 @@ pub unsafe extern "C" fn barter_system_feed_market_events(
         let system = unsafe { system_ref(system) }?;
         // SAFETY: per this function's contract.
         let items = unsafe { input_slice(items, len, "items") }?;
-        check_events_len(items.len())?;
-        let mut events = Vec::with_capacity(items.len());
-        for (index, item) in items.iter().enumerate() {
-            let at = format!("event {index}");
-            // SAFETY: per this function's contract.
-            let event = unsafe { MarketEvent::from_c(item) }.map_err(|e| e.at(at.clone()))?;
-            system.check_market(&event, at)?;
-            events.push(event);
-        }
+        // SAFETY: per this function's contract.
+        let events = unsafe { market::read_structs(items) }?;
+        system.scope.check_events(&events)?;
         system.feed(events)
     })
 }

@@ -45,7 +45,7 @@ struct AssetEntry {
 
 #[derive(Serialize, Deserialize)]
 #[serde(bound = "TearSheet<I>: Serialize + DeserializeOwned")]
-struct Form<I> {
+pub(crate) struct Form<I> {
     time_engine_start: DateTime<Utc>,
     time_engine_end: DateTime<Utc>,
     instruments: FnvIndexMap<InstrumentNameInternal, TearSheet<I>>,
