@@ -284,6 +284,7 @@ typedef enum {
   BARTER_ABI_STRUCT_DATA_ERROR = 44,
   BARTER_ABI_STRUCT_MARKET_STREAM_EVENT = 45,
   BARTER_ABI_STRUCT_BACKTEST_ARGS = 46,
+  BARTER_ABI_STRUCT_BACKTEST_PROGRESS = 47,
 } BarterAbiStruct;
 
 /*
@@ -639,6 +640,11 @@ typedef enum {
    */
   BARTER_ENGINE_VALUE_MARKET_STREAM_RESULT = 10,
 } BarterEngineValue;
+
+/*
+ A stepped backtest. Opaque; calls on one are serialised.
+ */
+typedef struct BarterBacktest BarterBacktest;
 
 /*
  A JSON lines decode running on a library thread. Opaque. Use a stream
@@ -1571,6 +1577,33 @@ typedef struct {
 } BarterBacktestArgs;
 
 /*
+ What a step did, and where the backtest is.
+ */
+typedef struct {
+  /*
+   Market events processed by this call.
+   */
+  size_t processed;
+  /*
+   Market events processed so far, and in all.
+   */
+  size_t position;
+  size_t total;
+  /*
+   The engine's clock.
+   */
+  BarterTimestamp time;
+  /*
+   1 once the engine has stopped (an unrecoverable error), else 0.
+   */
+  uint32_t ended;
+  /*
+   Set to zero.
+   */
+  uint32_t reserved;
+} BarterBacktestProgress;
+
+/*
  `Order<_, _, Result<Open, OrderError>>`: the response to an open request.
  */
 typedef struct {
@@ -2278,9 +2311,11 @@ BarterStatus barter_system_free(BarterSystem **system);
 /*
  Reads `len` bytes of barter-data's `MarketStreamEvent<InstrumentIndex,
  DataKind>` JSON framed as `format` (barter's example data is JSON lines)
- into new market data at `*out_data`. The first bad event fails the call,
- named by its line or index with serde's message; so do data without a
- market event and events out of time order.
+ into new market data at `*out_data`; `MarketStreamResult` JSON (whose
+ items are `Item(Ok(event))`) is read too, a `DataError` refused. The
+ first bad event fails the call, named by its line or index with serde's
+ message as a `MarketStreamEvent`; so do data without a market event and
+ events out of time order.
 
  # Safety
  `data` must be valid for reads of `len` bytes; `out_data` NULL or valid
@@ -2349,6 +2384,165 @@ BarterStatus barter_backtest_run(const uint8_t *config,
                                  size_t args_len,
                                  uint32_t interval,
                                  BarterBuffer **out_buffer);
+
+/*
+ Starts a stepped backtest at `*out_backtest` over `data`, with the
+ instruments and mock executions of `config` (barter's `SystemConfig`
+ JSON) and algorithmic trading enabled unless `trading_disabled` is 1.
+ The data is shared, not copied, and may be freed after this call. Each
+ execution's account snapshot has been processed when it returns; no
+ market event has.
+
+ # Safety
+ `config` must be valid for reads of `config_len` bytes; `data` NULL or
+ live market data; `out_backtest` NULL or valid for writes.
+ */
+BarterStatus barter_backtest_new(const uint8_t *config,
+                                 size_t config_len,
+                                 const BarterMarketData *data,
+                                 uint32_t trading_disabled,
+                                 BarterBacktest **out_backtest);
+
+/*
+ Processes up to `max_events` market events (fewer at the end of the
+ data), stopping before the first market event whose `time_exchange` is
+ after `*until` when `until` is not NULL, and writes where the backtest is
+ to `*out_progress`. A stopped engine (an unrecoverable error) processes
+ nothing more: `BARTER_STATUS_CLOSED`.
+
+ # Safety
+ `backtest` must be NULL or a live handle; `until` NULL or valid for
+ reads; `out_progress` NULL or valid for writes.
+ */
+BarterStatus barter_backtest_step(const BarterBacktest *backtest,
+                                  size_t max_events,
+                                  const BarterTimestamp *until,
+                                  BarterBacktestProgress *out_progress);
+
+/*
+ Writes where the backtest is to `*out_progress` (`processed` 0).
+
+ # Safety
+ `backtest` must be NULL or a live handle; `out_progress` NULL or valid
+ for writes.
+ */
+BarterStatus barter_backtest_progress(const BarterBacktest *backtest,
+                                      BarterBacktestProgress *out_progress);
+
+/*
+ barter's `Command::SendOpenRequests`, processed at once with the engine's
+ answers: the call returns when the execution has answered. Refused as
+ `barter_system_send_open_requests` refuses.
+
+ # Safety
+ `backtest` must be NULL or a live handle; `requests` valid for reads of
+ `count` structs with valid views.
+ */
+BarterStatus barter_backtest_send_open_requests(const BarterBacktest *backtest,
+                                                const BarterOrderRequestOpen *requests,
+                                                size_t count);
+
+/*
+ barter's `Command::SendCancelRequests`, as
+ `barter_backtest_send_open_requests`.
+
+ # Safety
+ As `barter_backtest_send_open_requests`.
+ */
+BarterStatus barter_backtest_send_cancel_requests(const BarterBacktest *backtest,
+                                                  const BarterOrderRequestCancel *requests,
+                                                  size_t count);
+
+/*
+ barter's `Command::ClosePositions(filter)`: market orders that close the
+ matching positions, priced from the market data processed so far, with
+ client order ids `close-1`, `close-2`, ...
+
+ # Safety
+ `backtest` must be NULL or a live handle; `filter` NULL or valid for
+ reads with `indices` valid for reads of its length.
+ */
+BarterStatus barter_backtest_close_positions(const BarterBacktest *backtest,
+                                             const BarterInstrumentFilter *filter);
+
+/*
+ barter's `Command::CancelOrders(filter)`.
+
+ # Safety
+ As `barter_backtest_close_positions`.
+ */
+BarterStatus barter_backtest_cancel_orders(const BarterBacktest *backtest,
+                                           const BarterInstrumentFilter *filter);
+
+/*
+ barter's `TradingState` update: 1 enables algorithmic trading, 0
+ disables it.
+
+ # Safety
+ `backtest` must be NULL or a live handle.
+ */
+BarterStatus barter_backtest_set_trading_enabled(const BarterBacktest *backtest, uint32_t enabled);
+
+/*
+ Moves the audit ticks made since the last drain (serde's JSON lines of
+ barter's `AuditTick`, in engine order) to a new buffer at `*out_buffer`,
+ and writes their count to `*out_count`. Also after the engine stopped.
+
+ # Safety
+ `backtest` must be NULL or a live handle; the out-pointers NULL or valid
+ for writes.
+ */
+BarterStatus barter_backtest_drain_audit(const BarterBacktest *backtest,
+                                         BarterBuffer **out_buffer,
+                                         size_t *out_count);
+
+/*
+ Writes the engine's state now, as an audit snapshot (barter's
+ `AuditTick<EngineState>` with the last sequence and the clock's time),
+ to a new buffer at `*out_buffer`.
+
+ # Safety
+ `backtest` must be NULL or a live handle; `out_buffer` NULL or valid for
+ writes.
+ */
+BarterStatus barter_backtest_state(const BarterBacktest *backtest, BarterBuffer **out_buffer);
+
+/*
+ The latest market event processed of each instrument that has one, in
+ instrument order, as a batch of `BarterMarketStreamEvent`
+ (`BARTER_MESSAGE_MARKET_STREAM_EVENT`, indexed keys) at `*out_batch`.
+
+ # Safety
+ `backtest` must be NULL or a live handle; `out_batch` NULL or valid for
+ writes.
+ */
+BarterStatus barter_backtest_latest_market(const BarterBacktest *backtest, BarterBatch **out_batch);
+
+/*
+ Writes barter's `TradingSummary` of the backtest so far (the System's
+ summary form, with ratios per `interval`, a `BarterSummaryInterval`) to
+ a new buffer at `*out_buffer`: at the end of the data, or earlier for a
+ partial one.
+
+ # Safety
+ `backtest` must be NULL or a live handle; `risk_free_return` NULL or
+ valid for reads; `out_buffer` NULL or valid for writes.
+ */
+BarterStatus barter_backtest_trading_summary(const BarterBacktest *backtest,
+                                             const BarterDecimal *risk_free_return,
+                                             uint32_t interval,
+                                             BarterBuffer **out_buffer);
+
+/*
+ Frees a stepped backtest (its executions and runtime stopped and
+ joined) and sets `*backtest` to NULL; NULL or a pointer to NULL does
+ nothing. No other call on it may be running or start.
+
+ # Safety
+ `*backtest` must be NULL or a handle from `barter_backtest_new` not yet
+ freed.
+ */
+BarterStatus barter_backtest_free(BarterBacktest **backtest);
 
 /*
  Parses `len` bytes of JSON holding `value` (a `BarterEngineValue`) framed

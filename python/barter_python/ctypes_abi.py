@@ -159,6 +159,7 @@ BARTER_ABI_STRUCT_MARKET_EVENT = 43
 BARTER_ABI_STRUCT_DATA_ERROR = 44
 BARTER_ABI_STRUCT_MARKET_STREAM_EVENT = 45
 BARTER_ABI_STRUCT_BACKTEST_ARGS = 46
+BARTER_ABI_STRUCT_BACKTEST_PROGRESS = 47
 
 # BarterMessage
 BARTER_MESSAGE_ORDER_EVENT = 1
@@ -291,6 +292,10 @@ class BarterSystem(Structure):
 
 
 class BarterMarketData(Structure):
+    """Opaque: only ever used through a pointer."""
+
+
+class BarterBacktest(Structure):
     """Opaque: only ever used through a pointer."""
 
 
@@ -660,6 +665,17 @@ class BarterBacktestArgs(Structure):
     _fields_ = [("id", BarterStr), ("risk_free_return", BarterDecimal)]
 
 
+class BarterBacktestProgress(Structure):
+    _fields_ = [
+        ("processed", c_size_t),
+        ("position", c_size_t),
+        ("total", c_size_t),
+        ("time", BarterTimestamp),
+        ("ended", c_uint32),
+        ("reserved", c_uint32),
+    ]
+
+
 class BarterSinkError(Structure):
     _fields_ = [
         ("sequence", c_uint64),
@@ -788,6 +804,7 @@ STRUCTS: dict[str, type[ctypes.Structure] | type[ctypes.Union]] = {
         BarterMarketStreamPayload,
         BarterMarketStreamEvent,
         BarterBacktestArgs,
+        BarterBacktestProgress,
         BarterSinkError,
         BarterEventBatch,
         BarterSinkStats,
@@ -808,6 +825,7 @@ OPAQUE: dict[str, type[ctypes.Structure]] = {
         BarterTestProducer,
         BarterSystem,
         BarterMarketData,
+        BarterBacktest,
     )
 }
 
@@ -1007,6 +1025,62 @@ FUNCTIONS: dict[str, tuple[Any, list[Any]]] = {
             POINTER(POINTER(BarterBuffer)),
         ],
     ),
+    "barter_backtest_new": (
+        _Status,
+        [_Bytes, c_size_t, POINTER(BarterMarketData), c_uint32, POINTER(POINTER(BarterBacktest))],
+    ),
+    "barter_backtest_step": (
+        _Status,
+        [
+            POINTER(BarterBacktest),
+            c_size_t,
+            POINTER(BarterTimestamp),
+            POINTER(BarterBacktestProgress),
+        ],
+    ),
+    "barter_backtest_progress": (
+        _Status,
+        [POINTER(BarterBacktest), POINTER(BarterBacktestProgress)],
+    ),
+    "barter_backtest_send_open_requests": (
+        _Status,
+        [POINTER(BarterBacktest), POINTER(BarterOrderRequestOpen), c_size_t],
+    ),
+    "barter_backtest_send_cancel_requests": (
+        _Status,
+        [POINTER(BarterBacktest), POINTER(BarterOrderRequestCancel), c_size_t],
+    ),
+    "barter_backtest_close_positions": (
+        _Status,
+        [POINTER(BarterBacktest), POINTER(BarterInstrumentFilter)],
+    ),
+    "barter_backtest_cancel_orders": (
+        _Status,
+        [POINTER(BarterBacktest), POINTER(BarterInstrumentFilter)],
+    ),
+    "barter_backtest_set_trading_enabled": (_Status, [POINTER(BarterBacktest), c_uint32]),
+    "barter_backtest_drain_audit": (
+        _Status,
+        [POINTER(BarterBacktest), POINTER(POINTER(BarterBuffer)), POINTER(c_size_t)],
+    ),
+    "barter_backtest_state": (
+        _Status,
+        [POINTER(BarterBacktest), POINTER(POINTER(BarterBuffer))],
+    ),
+    "barter_backtest_latest_market": (
+        _Status,
+        [POINTER(BarterBacktest), POINTER(POINTER(BarterBatch))],
+    ),
+    "barter_backtest_trading_summary": (
+        _Status,
+        [
+            POINTER(BarterBacktest),
+            POINTER(BarterDecimal),
+            c_uint32,
+            POINTER(POINTER(BarterBuffer)),
+        ],
+    ),
+    "barter_backtest_free": (_Status, [POINTER(POINTER(BarterBacktest))]),
     "barter_engine_json_normalize": (
         _Status,
         [c_uint32, c_uint32, _Bytes, c_size_t, POINTER(POINTER(BarterBuffer))],

@@ -40,24 +40,14 @@ from importlib import resources
 from typing import Any, NamedTuple
 
 from ._audit import AuditEntry, Ledger
-from ._codec import Keep, Keys, check_index
+from ._codec import check_index
+from ._commands import CommandFunctions, Commands
 from ._config import SystemConfigLike, check_interval, config_bytes, decimal_of, naming_config
-from ._messages import OrderEvent, OrderRequestCancel, OrderRequestOpen, OrderResponseCancel
+from ._messages import OrderEvent, OrderResponseCancel
 from ._native import check, ffi, lib, take_buffer
 from ._sink import Closing, Handle, timeout_ms
-from .engine import (
-    AuditTick,
-    Command,
-    Exchanges,
-    InstrumentFilter,
-    Instruments,
-    Market,
-    NoFilter,
-    ProcessAudit,
-    TradingStateUpdate,
-    Underlyings,
-)
-from .errors import BarterClosedError, BarterValueError
+from .engine import AuditTick, Command, Market, ProcessAudit, TradingStateUpdate
+from .errors import BarterClosedError
 from .market import MarketStreamEvent, structs_of
 from .summary import Interval, TradingSummary
 
@@ -133,33 +123,7 @@ def example_market_events() -> list[MarketStreamEvent]:
     return MarketStreamEvent.from_json_lines(data)
 
 
-def _filter_to_c(filter: InstrumentFilter | None) -> tuple[Any, Any]:
-    """The ``BarterInstrumentFilter`` and the index array it points to."""
-    c = ffi.new("BarterInstrumentFilter *")
-    if filter is None or isinstance(filter, NoFilter):
-        c.kind = lib.BARTER_INSTRUMENT_FILTER_KIND_NONE
-        return c, None
-    if isinstance(filter, Exchanges):
-        kind, indices = lib.BARTER_INSTRUMENT_FILTER_KIND_EXCHANGES, list(filter.exchanges)
-    elif isinstance(filter, Instruments):
-        kind, indices = lib.BARTER_INSTRUMENT_FILTER_KIND_INSTRUMENTS, list(filter.instruments)
-    elif isinstance(filter, Underlyings):
-        kind = lib.BARTER_INSTRUMENT_FILTER_KIND_UNDERLYINGS
-        indices = [index for u in filter.underlyings for index in (u.base, u.quote)]
-    else:
-        raise BarterValueError(
-            f"filter must be an InstrumentFilter or None, got {type(filter).__name__}"
-        )
-    array = ffi.new("size_t[]", [check_index(i, "filter index") for i in indices])
-    c.kind = kind
-    c.len = (
-        len(indices) // 2 if kind == lib.BARTER_INSTRUMENT_FILTER_KIND_UNDERLYINGS else len(indices)
-    )
-    c.indices = array
-    return c, array
-
-
-class SystemHandle(Closing[AuditStats]):
+class SystemHandle(Closing[AuditStats], Commands):
     """A running barter System (a context manager: leaving it shuts down).
 
     Options: ``trading_enabled`` (barter's initial ``TradingState``),
@@ -219,51 +183,17 @@ class SystemHandle(Closing[AuditStats]):
 
     # --- commands ------------------------------------------------------------------------
 
-    def _send_requests(self, requests: Sequence[Any], kind: type[Any], function: Any) -> None:
-        requests = list(requests)
-        if not requests:
-            raise BarterValueError("requests is empty: send at least one")
-        array = ffi.new(f"{kind._c_type}[]", len(requests))
-        keep = Keep()
-        for index, request in enumerate(requests):
-            if type(request) is not kind:
-                raise BarterValueError(
-                    f"requests[{index}] must be a {kind.__name__}, got {type(request).__name__}"
-                )
-            if request.keys is not Keys.INDEXED:
-                raise BarterValueError(
-                    f"requests[{index}]: a System takes indexed keys (ExchangeIndex and "
-                    "InstrumentIndex ints)"
-                )
-            request._to_c(array[index], keep)
-        self._call(function, array, len(requests))
-        self._fed += 1
+    _functions = CommandFunctions(
+        lib.barter_system_send_open_requests,
+        lib.barter_system_send_cancel_requests,
+        lib.barter_system_close_positions,
+        lib.barter_system_cancel_orders,
+        lib.barter_system_set_trading_enabled,
+    )
 
-    def send_open_requests(self, requests: Sequence[OrderRequestOpen]) -> None:
-        """barter's ``Command::SendOpenRequests``."""
-        self._send_requests(requests, OrderRequestOpen, lib.barter_system_send_open_requests)
-
-    def send_cancel_requests(self, requests: Sequence[OrderRequestCancel]) -> None:
-        """barter's ``Command::SendCancelRequests``."""
-        self._send_requests(requests, OrderRequestCancel, lib.barter_system_send_cancel_requests)
-
-    def close_positions(self, filter: InstrumentFilter | None = None) -> None:
-        """barter's ``Command::ClosePositions`` (``None``: every instrument)."""
-        c, _keep = _filter_to_c(filter)
-        self._call(lib.barter_system_close_positions, c)
-        self._fed += 1
-
-    def cancel_orders(self, filter: InstrumentFilter | None = None) -> None:
-        """barter's ``Command::CancelOrders`` (``None``: every instrument)."""
-        c, _keep = _filter_to_c(filter)
-        self._call(lib.barter_system_cancel_orders, c)
-        self._fed += 1
-
-    def set_trading_enabled(self, enabled: bool) -> None:
-        """barter's ``TradingState`` update."""
-        if not isinstance(enabled, bool):
-            raise BarterValueError(f"enabled must be a bool, got {type(enabled).__name__}")
-        self._call(lib.barter_system_set_trading_enabled, int(enabled))
+    def _command(self, function: Any, *args: Any) -> None:
+        # Each command is one event on the engine's feed.
+        self._call(function, *args)
         self._fed += 1
 
     def feed_market_events(self, events: Iterable[MarketStreamEvent] | str | bytes) -> None:

@@ -35,6 +35,7 @@ use crate::status::{ffi_call, out_param, BarterStatus};
 use crate::system::audit::BarterAuditStats;
 use crate::system::backtest::BarterBacktestArgs;
 use crate::system::filter::BarterInstrumentFilter;
+use crate::system::stepped::BarterBacktestProgress;
 use crate::system::BarterSystemOptions;
 use std::mem::{align_of, size_of};
 
@@ -91,6 +92,7 @@ pub enum BarterAbiStruct {
     DataError = 44,
     MarketStreamEvent = 45,
     BacktestArgs = 46,
+    BacktestProgress = 47,
 }
 
 c_tag!(BarterAbiStruct {
@@ -139,7 +141,8 @@ c_tag!(BarterAbiStruct {
     MarketEvent,
     DataError,
     MarketStreamEvent,
-    BacktestArgs
+    BacktestArgs,
+    BacktestProgress
 });
 
 fn layout<T>() -> (usize, usize) {
@@ -222,6 +225,7 @@ pub unsafe extern "C" fn barter_abi_struct_layout(
             S::DataError => layout::<BarterDataError>(),
             S::MarketStreamEvent => layout::<BarterMarketStreamEvent>(),
             S::BacktestArgs => layout::<BarterBacktestArgs>(),
+            S::BacktestProgress => layout::<BarterBacktestProgress>(),
         };
         Ok(())
     })

@@ -93,6 +93,20 @@ impl BarterMarketData {
     }
 }
 
+impl BarterMarketData {
+    pub(crate) fn events(&self) -> &[MarketEvent] {
+        &self.events
+    }
+
+    pub(crate) fn shared(&self) -> &Arc<Vec<MarketEvent>> {
+        &self.events
+    }
+
+    pub(crate) fn time_first_event(&self) -> DateTime<Utc> {
+        self.time_first_event
+    }
+}
+
 /// What varies between the backtests of one run (barter's
 /// `BacktestArgsDynamic`; the strategy and risk manager are barter's
 /// defaults).

@@ -16,9 +16,11 @@
 
 pub mod audit;
 pub mod backtest;
+mod commands;
 pub mod config;
 pub mod filter;
 pub(crate) mod market;
+pub mod stepped;
 pub mod summary;
 pub mod values;
 
@@ -28,7 +30,6 @@ use crate::ctypes::c_tag;
 use crate::ctypes::decimal::BarterDecimal;
 use crate::ctypes::market::BarterMarketStreamEvent;
 use crate::ctypes::order_event::{BarterOrderRequestCancel, BarterOrderRequestOpen};
-use crate::ctypes::FromC;
 use crate::json::BarterJsonFormat;
 use crate::status::{at, ffi_call, out_param, BarterStatus, FfiError};
 use audit::{AuditQueue, BarterAuditStats};
@@ -45,19 +46,14 @@ use barter::shutdown::{AsyncShutdown, Shutdown};
 use barter::statistic::time::{Annual252, Annual365, Daily};
 use barter::strategy::DefaultStrategy;
 use barter::system::builder::{AuditMode, EngineFeedMode, SystemArgs, SystemBuilder};
-use barter::system::config::ExecutionConfig;
 use barter::system::System;
 use barter::EngineEvent;
 use barter_data::event::DataKind;
 use barter_data::streams::consumer::MarketStreamEvent;
-use barter_execution::order::request::{OrderRequestCancel, OrderRequestOpen};
-use barter_execution::order::OrderKind;
 use barter_instrument::instrument::InstrumentIndex;
-use barter_instrument::Side;
 use barter_integration::channel::Tx;
-use barter_integration::collection::one_or_many::OneOrMany;
-use filter::{BarterInstrumentFilter, KeyCounts};
-use market::MarketScope;
+use commands::{trading_state, Rules};
+use filter::BarterInstrumentFilter;
 use rust_decimal::Decimal;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
@@ -110,11 +106,7 @@ pub struct BarterSystem {
     /// The engine after shutdown, for its trading summary; or why it is gone.
     stopped: Mutex<Option<Result<SystemEngine, String>>>,
     audit: Option<Audit>,
-    counts: KeyCounts,
-    scope: MarketScope,
-    /// MockExchange's `fees_percent` by `ExchangeIndex`; `None` for an
-    /// exchange without an execution.
-    mock_fees: Vec<Option<Decimal>>,
+    rules: Rules,
 }
 
 struct Running {
@@ -169,19 +161,7 @@ impl BarterSystem {
             n => n,
         };
         let setup = config::parse(config, balances)?;
-        let scope = MarketScope::of(&setup.instruments);
-        let mut mock_fees = vec![None; setup.instruments.exchanges().len()];
-        for exchange in setup.instruments.exchanges() {
-            mock_fees[exchange.key.index()] = setup.executions.iter().find_map(|execution| {
-                let ExecutionConfig::Mock(mock) = execution;
-                (mock.mocked_exchange == exchange.value).then_some(mock.fees_percent)
-            });
-        }
-        let counts = KeyCounts {
-            exchanges: setup.instruments.exchanges().len(),
-            assets: setup.instruments.assets().len(),
-            instruments: setup.instruments.instruments().len(),
-        };
+        let rules = Rules::of(&setup.instruments, &setup.executions);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .thread_name("barter-system")
@@ -247,9 +227,7 @@ impl BarterSystem {
             running: Mutex::new(Some(Running { runtime, system })),
             stopped: Mutex::new(None),
             audit,
-            counts,
-            scope,
-            mock_fees,
+            rules,
         })
     }
 
@@ -276,52 +254,6 @@ impl BarterSystem {
                 .send(EngineEvent::Market(event))
                 .map_err(|_| closed())
         })
-    }
-
-    /// barter's MockExchange prices a market order with `Decimal` operators
-    /// that panic on overflow, which ends its task: every later request to
-    /// that exchange would fail. Such an order is refused here instead.
-    fn check_mock_arithmetic(&self, request: &OrderRequestOpen) -> Result<(), FfiError> {
-        let Some(Some(fees)) = self.mock_fees.get(request.key.exchange.index()) else {
-            return Ok(());
-        };
-        // MockExchange refuses a limit order before pricing it.
-        match request.state.kind {
-            OrderKind::Market => {}
-            OrderKind::Limit => return Ok(()),
-        }
-        let (price, quantity) = (request.state.price, request.state.quantity.abs());
-        // MockExchange's own steps: a buy costs price × quantity plus that
-        // times fees, subtracted from a quote balance of up to Decimal::MAX;
-        // a sell takes quantity plus quantity × fees, whose fee is priced at
-        // price.
-        let fits = match request.state.side {
-            Side::Buy => {
-                let cost = price.checked_mul(quantity).and_then(|value| {
-                    value
-                        .checked_mul(*fees)
-                        .and_then(|fee| value.checked_add(fee))
-                });
-                if cost.is_some_and(|cost| cost < Decimal::ZERO) {
-                    return Err(FfiError::invalid(format!(
-                        "a market buy at the negative price {price} adds its cost to \
-                         MockExchange's balance, which can overflow its decimal arithmetic"
-                    )));
-                }
-                cost.is_some()
-            }
-            Side::Sell => quantity
-                .checked_mul(*fees)
-                .and_then(|fee| quantity.checked_add(fee).and(fee.checked_mul(price)))
-                .is_some(),
-        };
-        if fits {
-            return Ok(());
-        }
-        Err(FfiError::invalid(format!(
-            "price {price} and quantity {quantity} overflow MockExchange's decimal \
-             arithmetic (fees_percent {fees})"
-        )))
     }
 
     fn audit(&self) -> Result<&Audit, FfiError> {
@@ -444,41 +376,6 @@ pub unsafe extern "C" fn barter_system_new(
     })
 }
 
-fn one_or_many<T>(mut items: Vec<T>) -> Result<OneOrMany<T>, FfiError> {
-    match items.len() {
-        0 => Err(FfiError::invalid("no requests: count is 0")),
-        1 => Ok(OneOrMany::One(items.remove(0))),
-        _ => Ok(OneOrMany::Many(items)),
-    }
-}
-
-/// Converts `count` indexed C requests, checking each instrument index.
-///
-/// # Safety
-/// `requests` must be valid for reads of `count` structs with valid views.
-unsafe fn requests<T, C>(
-    system: &BarterSystem,
-    requests: *const C,
-    count: usize,
-    instrument: impl Fn(&T) -> usize,
-) -> Result<OneOrMany<T>, FfiError>
-where
-    T: FromC<C = C>,
-{
-    crate::limits::check_events_len(count)?;
-    // SAFETY: per this function's contract.
-    let requests = unsafe { input_slice(requests, count, "requests") }?;
-    let mut out = Vec::with_capacity(requests.len());
-    for (index, c) in requests.iter().enumerate() {
-        // SAFETY: per this function's contract.
-        let request = unsafe { T::from_c(c) }.map_err(at(&format!("requests[{index}]")))?;
-        let at = format!("requests[{index}]");
-        system.scope.check_instrument(instrument(&request), &at)?;
-        out.push(request);
-    }
-    one_or_many(out)
-}
-
 /// Sends barter's `Command::SendOpenRequests` with `count` requests (indexed
 /// keys). The engine answers in its audit: a request for an exchange without
 /// an execution is barter's unrecoverable `IndexError`, which stops the
@@ -499,17 +396,8 @@ pub unsafe extern "C" fn barter_system_send_open_requests(
         // SAFETY: per this function's contract.
         let system = unsafe { system_ref(system) }?;
         // SAFETY: per this function's contract.
-        let requests = unsafe {
-            self::requests(system, requests, count, |r: &OrderRequestOpen| {
-                r.key.instrument.0
-            })
-        }?;
-        for (index, request) in requests.iter().enumerate() {
-            system
-                .check_mock_arithmetic(request)
-                .map_err(at(&format!("requests[{index}]")))?;
-        }
-        system.send(Command::SendOpenRequests(requests).into())
+        let command = unsafe { system.rules.open_requests(requests, count) }?;
+        system.send(command.into())
     })
 }
 
@@ -528,12 +416,8 @@ pub unsafe extern "C" fn barter_system_send_cancel_requests(
         // SAFETY: per this function's contract.
         let system = unsafe { system_ref(system) }?;
         // SAFETY: per this function's contract.
-        let requests = unsafe {
-            self::requests(system, requests, count, |r: &OrderRequestCancel| {
-                r.key.instrument.0
-            })
-        }?;
-        system.send(Command::SendCancelRequests(requests).into())
+        let command = unsafe { system.rules.cancel_requests(requests, count) }?;
+        system.send(command.into())
     })
 }
 
@@ -549,10 +433,8 @@ unsafe fn filtered(
         // SAFETY: per this function's contract.
         let system = unsafe { system_ref(system) }?;
         // SAFETY: per this function's contract.
-        let filter = unsafe { filter.as_ref() }.ok_or_else(|| FfiError::null("filter"))?;
-        // SAFETY: per this function's contract.
-        let filter = unsafe { filter.to_barter(system.counts) }.map_err(at("filter"))?;
-        system.send(command(filter).into())
+        let command = unsafe { system.rules.filtered(filter, command) }?;
+        system.send(command.into())
     })
 }
 
@@ -598,16 +480,7 @@ pub unsafe extern "C" fn barter_system_set_trading_enabled(
     ffi_call(|| {
         // SAFETY: per this function's contract.
         let system = unsafe { system_ref(system) }?;
-        let state = match enabled {
-            0 => TradingState::Disabled,
-            1 => TradingState::Enabled,
-            other => {
-                return Err(FfiError::invalid(format!(
-                    "enabled is {other}, expected 0 or 1"
-                )))
-            }
-        };
-        system.send(EngineEvent::TradingStateUpdate(state))
+        system.send(EngineEvent::TradingStateUpdate(trading_state(enabled)?))
     })
 }
 
@@ -631,7 +504,7 @@ pub unsafe extern "C" fn barter_system_feed_market(
         let format = BarterJsonFormat::from_raw(format).map_err(at("format"))?;
         // SAFETY: per this function's contract.
         let data = unsafe { input_slice(data, len, "data") }?;
-        system.feed(system.scope.read_json(data, format)?)
+        system.feed(system.rules.scope.read_json(data, format)?)
     })
 }
 
@@ -657,7 +530,7 @@ pub unsafe extern "C" fn barter_system_feed_market_events(
         let items = unsafe { input_slice(items, len, "items") }?;
         // SAFETY: per this function's contract.
         let events = unsafe { market::read_structs(items) }?;
-        system.scope.check_events(&events)?;
+        system.rules.scope.check_events(&events)?;
         system.feed(events)
     })
 }
@@ -849,9 +722,10 @@ mod tests {
     use crate::ctypes::arena::Arena;
     use crate::ctypes::ToC;
     use barter_execution::order::id::{ClientOrderId, StrategyId};
-    use barter_execution::order::request::RequestOpen;
-    use barter_execution::order::{OrderEvent, OrderKey, TimeInForce};
+    use barter_execution::order::request::{OrderRequestOpen, RequestOpen};
+    use barter_execution::order::{OrderEvent, OrderKey, OrderKind, TimeInForce};
     use barter_instrument::exchange::ExchangeIndex;
+    use barter_instrument::Side;
 
     fn market(side: Side, price: Decimal, quantity: Decimal) -> OrderRequestOpen {
         OrderEvent {
