@@ -2388,7 +2388,9 @@ BarterStatus barter_backtest_run(const uint8_t *config,
 /*
  Starts a stepped backtest at `*out_backtest` over `data`, with the
  instruments and mock executions of `config` (barter's `SystemConfig`
- JSON) and algorithmic trading enabled unless `trading_disabled` is 1.
+ JSON), algorithmic trading enabled unless `trading_disabled` is 1, and
+ the audit kept for `barter_backtest_drain_audit` unless `audit_off` is 1
+ (serialising every tick is most of a step's cost).
  The data is shared, not copied, and may be freed after this call. Each
  execution's account snapshot has been processed when it returns; no
  market event has.
@@ -2401,6 +2403,7 @@ BarterStatus barter_backtest_new(const uint8_t *config,
                                  size_t config_len,
                                  const BarterMarketData *data,
                                  uint32_t trading_disabled,
+                                 uint32_t audit_off,
                                  BarterBacktest **out_backtest);
 
 /*
@@ -2486,7 +2489,8 @@ BarterStatus barter_backtest_set_trading_enabled(const BarterBacktest *backtest,
 /*
  Moves the audit ticks made since the last drain (serde's JSON lines of
  barter's `AuditTick`, in engine order) to a new buffer at `*out_buffer`,
- and writes their count to `*out_count`. Also after the engine stopped.
+ and writes their count to `*out_count`. Also after the engine stopped;
+ refused when the audit is off.
 
  # Safety
  `backtest` must be NULL or a live handle; the out-pointers NULL or valid

@@ -223,5 +223,22 @@ def test_bad_arguments_are_named(barter_data: bytes) -> None:
         with pytest.raises(BarterValueError, match="enabled must be a bool"):
             backtest.set_trading_enabled(1)  # type: ignore[arg-type]
         assert not backtest.progress().ended
-    with pytest.raises(BarterValueError, match="trading_enabled must be a bool"):
+    with SteppedBacktest(example_backtest_config(), data, audit=False) as quiet:
+        quiet.step(5)
+        with pytest.raises(BarterValueError, match="audit off"):
+            quiet.drain_audit()
+    with pytest.raises(BarterValueError, match="trading_enabled and audit must be bools"):
         SteppedBacktest(example_backtest_config(), data, trading_enabled="yes")  # type: ignore[arg-type]
+
+
+def test_the_readme_strategy_example_runs() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    section = readme.split("### Strategies in Python", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, object] = {"Decimal": Decimal}
+    exec(compile(code, "README.md", "exec"), namespace)
+    assert isinstance(namespace["summary"], TradingSummary)
+    assert isinstance(namespace["state"], EngineState)
+    strategy = namespace["strategy"]
+    assert isinstance(strategy, MovingAverageCross)
+    assert strategy.orders, "the example should trade on the shipped data"

@@ -39,6 +39,7 @@ from ._requests import (
     RequestOpen,
     Side,
 )
+from ._summary_table import summary_table
 from .engine import (
     Account,
     AccountItem,
@@ -177,18 +178,6 @@ def describe(tick: AuditTick) -> str:
     return text
 
 
-def _summary_rows(summary: TradingSummary) -> list[tuple[str, str, str, str]]:
-    return [
-        (
-            name,
-            str(sheet.pnl),
-            str(sheet.pnl_return.value),
-            str(sheet.win_rate and sheet.win_rate.value),
-        )
-        for name, sheet in summary.instruments.items()
-    ]
-
-
 # --- running ----------------------------------------------------------------------------------
 
 
@@ -220,7 +209,6 @@ def _json(system: SystemHandle, steps: Sequence[Step]) -> None:
 
 def _rich(system: SystemHandle, steps: Sequence[Step]) -> TradingSummary:
     from rich.console import Console  # noqa: PLC0415  (imported only when shown)
-    from rich.table import Table  # noqa: PLC0415
 
     console = Console()
     console.rule("barter System: DefaultStrategy, DefaultRiskManager, MockExchange")
@@ -236,14 +224,7 @@ def _rich(system: SystemHandle, steps: Sequence[Step]) -> TradingSummary:
         console.print(f"\n[bold cyan]▶ {step.label}[/bold cyan]")
         run(system, [step], on_tick, on_step)
     summary = system.shutdown_with_summary(RISK_FREE_RETURN)
-    table = Table(
-        title=f"trading summary ({summary.time_engine_start} → {summary.time_engine_end})"
-    )
-    for column in ("instrument", "PnL", "return (daily)", "win rate"):
-        table.add_column(column)
-    for row in _summary_rows(summary):
-        table.add_row(*row)
-    console.print(table)
+    console.print(summary_table(summary))
     return summary
 
 

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
+from ._backtest_cli import backtest_command
 from ._session_demo import demo as session_demo
 from ._system_demo import demo as system_demo
 from .errors import BarterError
@@ -203,6 +204,38 @@ def main(argv: list[str] | None = None) -> int:
     system_cmd.add_argument(
         "--json", action="store_true", help="print the audit ticks as serde JSON lines instead"
     )
+    backtest_cmd = commands.add_parser(
+        "backtest",
+        help="backtest a strategy over a market data file (barter's engine, MockExchange)",
+        description="Runs barter's engine over a market data file (barter's JSON array or JSON "
+        "lines of MarketStreamEvents, like its examples/data) with the instruments and mock "
+        "executions of a config, calling a Python strategy after each market event, and prints "
+        "barter's trading summary. Deterministic: the same inputs give the same summary.",
+    )
+    backtest_cmd.add_argument(
+        "--config", required=True, metavar="FILE",
+        help="barter's SystemConfig JSON (or its backtest config, which nests it under system)",
+    )  # fmt: skip
+    backtest_cmd.add_argument("--data", required=True, metavar="FILE", help="the market data")
+    backtest_cmd.add_argument(
+        "--strategy", metavar="MODULE:NAME",
+        help="a callable taking the backtest after each event, or a class making one, e.g. "
+        "barter_python.strategies:MovingAverageCross (default: none, nothing is traded)",
+    )  # fmt: skip
+    backtest_cmd.add_argument(
+        "--risk-free-return", default="0.05", metavar="DECIMAL", help="(default: 0.05)"
+    )
+    backtest_cmd.add_argument(
+        "--interval", choices=["daily", "annual252", "annual365"], default="daily",
+        help="the summary's ratio interval (default: daily)",
+    )  # fmt: skip
+    backtest_cmd.add_argument(
+        "--json", action="store_true", help="print the summary as JSON instead of a table"
+    )
+    backtest_cmd.add_argument(
+        "--plot", metavar="PNG",
+        help="write the equity curve (realised PnL over time) there; needs matplotlib",
+    )  # fmt: skip
     demo_cmd = commands.add_parser(
         "session-demo",
         help="paper-trade a short order script on barter's MockExchange, live",
@@ -237,6 +270,16 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "demo":
         return system_demo(args.json)
+    if args.command == "backtest":
+        return backtest_command(
+            args.config,
+            args.data,
+            strategy_spec=args.strategy,
+            risk_free_return=args.risk_free_return,
+            interval_name=args.interval,
+            as_json=args.json,
+            plot_path=args.plot,
+        )
     if args.command == "session-demo":
         return session_demo(
             args.orders,

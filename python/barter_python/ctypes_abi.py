@@ -1027,7 +1027,14 @@ FUNCTIONS: dict[str, tuple[Any, list[Any]]] = {
     ),
     "barter_backtest_new": (
         _Status,
-        [_Bytes, c_size_t, POINTER(BarterMarketData), c_uint32, POINTER(POINTER(BarterBacktest))],
+        [
+            _Bytes,
+            c_size_t,
+            POINTER(BarterMarketData),
+            c_uint32,
+            c_uint32,
+            POINTER(POINTER(BarterBacktest)),
+        ],
     ),
     "barter_backtest_step": (
         _Status,

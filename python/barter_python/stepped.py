@@ -80,7 +80,8 @@ class SteppedBacktest(Closing[Progress], Commands):
     backtest config, which nests it under ``system``, works too);
     ``market_data`` a ``MarketData`` or what it loads (a path, bytes,
     typed events). The executions' account snapshots are processed when it
-    starts; no market event is."""
+    starts; no market event is. ``audit=False`` keeps no audit ticks
+    (serialising each is most of a step's cost)."""
 
     __slots__ = ("_final", "_handle")
     _functions = CommandFunctions(
@@ -97,15 +98,18 @@ class SteppedBacktest(Closing[Progress], Commands):
         market_data: MarketDataLike,
         *,
         trading_enabled: bool = True,
+        audit: bool = True,
     ) -> None:
-        if not isinstance(trading_enabled, bool):
-            raise BarterValueError("trading_enabled must be a bool")
+        if not isinstance(trading_enabled, bool) or not isinstance(audit, bool):
+            raise BarterValueError("trading_enabled and audit must be bools")
         raw, name = _system_config(config)
         data = market_data if isinstance(market_data, MarketData) else MarketData(market_data)
         out = ffi.new("BarterBacktest **")
         with naming_config(name):
             check(
-                lib.barter_backtest_new(raw, len(raw), data._live(), int(not trading_enabled), out)
+                lib.barter_backtest_new(
+                    raw, len(raw), data._live(), int(not trading_enabled), int(not audit), out
+                )
             )
         self._handle = Handle(out[0], "backtest")
         self._final: Progress | None = None
@@ -218,9 +222,10 @@ def run_strategy(
     interval: Interval | None = None,
     step_events: int = 1,
 ) -> TradingSummary:
-    """A whole backtest of ``strategy``: ``SteppedBacktest.run``, then the
-    trading summary. The backtest is closed however the run ends."""
-    with SteppedBacktest(config, market_data) as backtest:
+    """A whole backtest of ``strategy``: ``SteppedBacktest.run`` (audit
+    off), then the trading summary. The backtest is closed however the run
+    ends."""
+    with SteppedBacktest(config, market_data, audit=False) as backtest:
         backtest.run(strategy, step_events=step_events)
         return backtest.trading_summary(risk_free_return, interval)
 

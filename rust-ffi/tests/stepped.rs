@@ -62,7 +62,7 @@ fn start(market: &str) -> Backtest {
         .unwrap();
     let config = system_json();
     let mut handle = null_mut();
-    check(unsafe { barter_backtest_new(config.as_ptr(), config.len(), data, 0, &mut handle) })
+    check(unsafe { barter_backtest_new(config.as_ptr(), config.len(), data, 0, 0, &mut handle) })
         .unwrap();
     Backtest { data, handle }
 }

@@ -223,8 +223,9 @@ struct Stepper {
     data: Arc<Vec<MarketEvent>>,
     next: usize,
     rules: Rules,
-    /// serde's JSON lines of the ticks not yet drained.
-    ticks: Vec<u8>,
+    /// serde's JSON lines of the ticks not yet drained; `None` with the
+    /// audit off.
+    ticks: Option<Vec<u8>>,
     latest: Vec<Option<MarketEvent>>,
     /// Why the engine stopped, once it has.
     ended: Option<String>,
@@ -252,6 +253,7 @@ impl Stepper {
         config: &[u8],
         data: &BarterMarketData,
         trading: TradingState,
+        audit: bool,
     ) -> Result<Self, FfiError> {
         let setup = config::parse(config, b"")?;
         let rules = Rules::of(&setup.instruments, &setup.executions);
@@ -316,7 +318,7 @@ impl Stepper {
             next: 0,
             latest: vec![None; setup.instruments.instruments().len()],
             rules,
-            ticks: Vec::new(),
+            ticks: audit.then(Vec::new),
             ended: None,
         };
         // The account snapshot each execution sends when it starts.
@@ -336,9 +338,11 @@ impl Stepper {
 
     fn process(&mut self, event: EngineEvent) -> Result<(), FfiError> {
         let tick = process_with_audit(&mut self.engine, event);
-        serde_json::to_writer(&mut self.ticks, &tick)
-            .map_err(|e| FfiError::invalid(format!("cannot serialise an audit tick: {e}")))?;
-        self.ticks.push(b'\n');
+        if let Some(ticks) = &mut self.ticks {
+            serde_json::to_writer(&mut *ticks, &tick)
+                .map_err(|e| FfiError::invalid(format!("cannot serialise an audit tick: {e}")))?;
+            ticks.push(b'\n');
+        }
         if tick.event.is_terminal() {
             self.ended = Some(format!("sequence {}", tick.context.sequence.value()));
         }
@@ -451,7 +455,9 @@ unsafe fn stepper<'a>(
 
 /// Starts a stepped backtest at `*out_backtest` over `data`, with the
 /// instruments and mock executions of `config` (barter's `SystemConfig`
-/// JSON) and algorithmic trading enabled unless `trading_disabled` is 1.
+/// JSON), algorithmic trading enabled unless `trading_disabled` is 1, and
+/// the audit kept for `barter_backtest_drain_audit` unless `audit_off` is 1
+/// (serialising every tick is most of a step's cost).
 /// The data is shared, not copied, and may be freed after this call. Each
 /// execution's account snapshot has been processed when it returns; no
 /// market event has.
@@ -465,6 +471,7 @@ pub unsafe extern "C" fn barter_backtest_new(
     config_len: usize,
     data: *const BarterMarketData,
     trading_disabled: u32,
+    audit_off: u32,
     out_backtest: *mut *mut BarterBacktest,
 ) -> BarterStatus {
     ffi_call(|| {
@@ -484,7 +491,16 @@ pub unsafe extern "C" fn barter_backtest_new(
                 )))
             }
         };
-        let stepper = Stepper::start(config, data, trading)?;
+        let audit = match audit_off {
+            0 => true,
+            1 => false,
+            other => {
+                return Err(FfiError::invalid(format!(
+                    "audit_off is {other}, expected 0 or 1"
+                )))
+            }
+        };
+        let stepper = Stepper::start(config, data, trading, audit)?;
         *out = Box::into_raw(Box::new(BarterBacktest {
             inner: Mutex::new(stepper),
         }));
@@ -654,7 +670,8 @@ pub unsafe extern "C" fn barter_backtest_set_trading_enabled(
 
 /// Moves the audit ticks made since the last drain (serde's JSON lines of
 /// barter's `AuditTick`, in engine order) to a new buffer at `*out_buffer`,
-/// and writes their count to `*out_count`. Also after the engine stopped.
+/// and writes their count to `*out_count`. Also after the engine stopped;
+/// refused when the audit is off.
 ///
 /// # Safety
 /// `backtest` must be NULL or a live handle; the out-pointers NULL or valid
@@ -674,7 +691,11 @@ pub unsafe extern "C" fn barter_backtest_drain_audit(
         *out_count = 0;
         // SAFETY: per this function's contract.
         let mut stepper = unsafe { stepper(backtest) }?;
-        let ticks = std::mem::take(&mut stepper.ticks);
+        let ticks = stepper
+            .ticks
+            .as_mut()
+            .ok_or_else(|| FfiError::invalid("the backtest was started with its audit off"))?;
+        let ticks = std::mem::take(ticks);
         *out_count = ticks.iter().filter(|&&b| b == b'\n').count();
         *out_buffer = into_raw(ticks);
         Ok(())
