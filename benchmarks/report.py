@@ -162,6 +162,14 @@ ENGINE = {
         [("json.loads + build / bridge", ">=", 3.0,
           "decode, full access, >=3x faster than json.loads + typed build")],
     ),
+    "backtest": (
+        "barter's example backtest (50,000 events, barter's example config) through the library, "
+        "against barter's own Rust `run_backtests` timed in rust-ffi's `barter_backtest` example "
+        "(benchmarks/backtest.py)",
+        "event",
+        [("stepped, no strategy, 1 event a step / barter (Rust)", "<=", 2.0,
+          "a Python strategy doing nothing after every event, at most 2x barter's run")],
+    ),
     "system_audit": (
         "a live System's audit ticks drained into typed `AuditTick`s, against the same "
         "serde JSON lines through `json.loads` (benchmarks/system_audit.py)",
