@@ -222,14 +222,17 @@ for value, items in sorted(groups.items()):
     seeds += [decode_seed(value, 1, i) for i in items] if summary else framed(value, sorted(items))
 write("market_decode", seeds)
 
-# backtest: the interval, the number of backtests, the config's length (u16
-# LE), the config (barter's backtest config's system), then JSON lines.
+# backtest: the interval (and the stepped backtest's flags), the number of
+# backtests, the config's length (u16 LE), the config (barter's backtest
+# config's system), the market data's length and JSON lines, then one byte
+# per step API call (low 3 bits: which call).
 backtest = json.loads((data / "backtest_config.json").read_text(encoding="utf-8"))["system"]
+STEPS = bytes([0x08, 0x28, 0x05, 0x06, 0x07, 0x02, 0x0b, 0x04, 0x0c, 0x01, 0x07, 0xf8, 0x03])
 
-def backtest_seed(interval, count, config, lines):
-    text = config.encode()
-    return bytes([interval, count]) + len(text).to_bytes(2, "little") + text + "".join(
-        line + "\n" for line in lines).encode()
+def backtest_seed(interval, count, config, lines, ops=STEPS):
+    text, market = config.encode(), "".join(line + "\n" for line in lines).encode()
+    return (bytes([interval, count]) + len(text).to_bytes(2, "little") + text
+            + len(market).to_bytes(2, "little") + market + ops)
 
 compact = json.dumps(backtest, separators=(",", ":"))
 write("backtest", [
@@ -241,6 +244,7 @@ write("backtest", [
     backtest_seed(1, 0xff, compact, market[:2]),
     backtest_seed(1, 1, compact, list(reversed(market[:8]))),
     backtest_seed(1, 1, "{}", market[:2]),
+    backtest_seed(1 | 4 * 1 | 16 * 1, 1, compact, market, STEPS * 3),
 ])
 EOF
 

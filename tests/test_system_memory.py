@@ -1,8 +1,9 @@
 """Memory at the System level: Systems started and shut down one after
-another, each with its audit on, market events, a command and a drain, and
-backtests run one after another, keep the process's resident set flat and
-leave no thread behind. (The byte-exact
-leak check of a System's lifecycle is scripts/leakcheck.sh, under valgrind.)"""
+another (each with its audit on, market events, a command and a drain),
+and backtests run one after another (barter's, and stepped ones with a
+strategy), keep the process's resident set flat and leave no thread
+behind. (The byte-exact leak check of their lifecycles is
+scripts/leakcheck.sh, under valgrind.)"""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from barter_python.backtest import (
     example_backtest_config,
     run_backtests,
 )
+from barter_python.stepped import SteppedBacktest
+from barter_python.strategies import MovingAverageCross
 from barter_python.system import example_config, start_system
 from test_memory import STATM, rss
 from test_stream import task_count
@@ -108,4 +111,27 @@ def test_backtest_lifecycles_keep_rss_flat_and_stop_every_thread(barter_crate_di
     growth = rss() - baseline
     # Kept, each cycle's market data (several MiB as barter's events) would
     # add well over 100 MiB in the 45 cycles measured.
+    assert growth < 8 * MIB, f"RSS grew by {growth / MIB:.1f} MiB over {CYCLES - WARM} cycles"
+
+
+def test_stepped_backtest_lifecycles_keep_rss_flat(barter_crate_dir: Path) -> None:
+    path = barter_crate_dir / "examples/data/binance_spot_trades_l1_btcusdt_ethusdt_solusdt.json"
+    market = MarketData(b"".join(path.read_bytes().splitlines(keepends=True)[:3_000]))
+    config = example_backtest_config()
+    gc.collect()
+    threads = task_count()
+    baseline = 0
+    for cycle in range(1, CYCLES + 1):
+        strategy = MovingAverageCross(fast=3, slow=8)
+        with SteppedBacktest(config, market) as backtest:
+            backtest.run(strategy)
+            # The audit of every cycle: kept, it would add ~1 MiB a cycle.
+            assert len(backtest.drain_audit_json()) > 3_000
+            assert backtest.trading_summary(Decimal("0.05")).to_json()
+        assert strategy.orders
+        gc.collect()
+        assert task_count() == threads, f"cycle {cycle} left threads running"
+        if cycle == WARM:
+            baseline = rss()
+    growth = rss() - baseline
     assert growth < 8 * MIB, f"RSS grew by {growth / MIB:.1f} MiB over {CYCLES - WARM} cycles"

@@ -336,7 +336,7 @@ static void error_paths(void) {
            BARTER_STATUS_NULL_POINTER);
     EXPECT(barter_decode(1, 1, (const uint8_t *)open_json, open_len, BARTER_JSON_FORMAT_ONE, 0,
                          NULL), BARTER_STATUS_NULL_POINTER);
-    EXPECT(barter_decode(11, 1, (const uint8_t *)open_json, open_len, 1, 0, &batch),
+    EXPECT(barter_decode(13, 1, (const uint8_t *)open_json, open_len, 1, 0, &batch),
            BARTER_STATUS_INVALID_ARGUMENT);
     EXPECT(barter_decode(1, 3, (const uint8_t *)open_json, open_len, 1, 0, &batch),
            BARTER_STATUS_INVALID_ARGUMENT);
@@ -354,7 +354,7 @@ static void error_paths(void) {
                                       &used), BARTER_STATUS_NULL_POINTER);
         EXPECT(barter_decode_one_into(1, 1, not_utf8, sizeof not_utf8, out, sizeof out, &used),
                BARTER_STATUS_INVALID_UTF8);
-        EXPECT(barter_decode_one_into(11, 1, (const uint8_t *)open_json, open_len, out,
+        EXPECT(barter_decode_one_into(13, 1, (const uint8_t *)open_json, open_len, out,
                                       sizeof out, &used), BARTER_STATUS_INVALID_ARGUMENT);
         CHECK(used == 0);
     }
@@ -529,7 +529,7 @@ static void streams(void) {
     CHECK(stream == NULL);
     EXPECT(barter_decode_stream_new(1, 1, (const uint8_t *)"{}", 2, 0, 0, &stream),
            BARTER_STATUS_INVALID_ARGUMENT);
-    EXPECT(barter_decode_stream_new(11, 1, (const uint8_t *)"{}", 2, 0, 1, &stream),
+    EXPECT(barter_decode_stream_new(13, 1, (const uint8_t *)"{}", 2, 0, 1, &stream),
            BARTER_STATUS_INVALID_ARGUMENT);
     EXPECT(barter_decode_stream_new(1, 1, (const uint8_t *)"{}", 2, 2, 1, &stream),
            BARTER_STATUS_INVALID_ARGUMENT);
@@ -878,6 +878,70 @@ static void system_lifecycle(const char *dir) {
     free(market);
 }
 
+/* A stepped backtest on `data`: steps, a market buy that fills, the
+ * commands, every read, the summary, and an engine ended by barter's
+ * IndexError (an open request for exchange 7); then free. */
+static void stepped_lifecycle(const char *config, size_t config_len, BarterMarketData *data) {
+    BarterBacktest *backtest = NULL, *refused = NULL;
+    BarterBacktestProgress progress;
+    BarterOrderRequestOpen buy = market_buy(0, "buy-1"), lost = market_buy(7, "lost");
+    BarterInstrumentFilter everything;
+    BarterBuffer *buffer = NULL;
+    BarterBatch *batch = NULL;
+    BarterDecimal rate = decimal(5, 2);
+    size_t count = 0;
+
+    EXPECT(barter_backtest_new((const uint8_t *)config, config_len, data, 0, 0, &backtest), OK);
+    if (backtest == NULL) {
+        return;
+    }
+    EXPECT(barter_backtest_step(backtest, 4, NULL, &progress), OK);
+    CHECK(progress.processed == 4 && progress.position == 4 && progress.ended == 0);
+    EXPECT(barter_backtest_send_open_requests(backtest, &buy, 1), OK);
+    memset(&everything, 0, sizeof everything);
+    everything.kind = BARTER_INSTRUMENT_FILTER_KIND_NONE;
+    EXPECT(barter_backtest_close_positions(backtest, &everything), OK);
+    EXPECT(barter_backtest_cancel_orders(backtest, &everything), OK);
+    EXPECT(barter_backtest_set_trading_enabled(backtest, 0), OK);
+    EXPECT(barter_backtest_set_trading_enabled(backtest, 2), BARTER_STATUS_INVALID_ARGUMENT);
+    EXPECT(barter_backtest_state(backtest, &buffer), OK);
+    CHECK(buffer != NULL && contains(buffer->data, buffer->len, "\"instruments\""));
+    EXPECT(barter_buffer_free(&buffer), OK);
+    EXPECT(barter_backtest_latest_market(backtest, &batch), OK);
+    CHECK(batch != NULL && batch->len > 0);
+    EXPECT(barter_batch_free(&batch), OK);
+    EXPECT(barter_backtest_drain_audit(backtest, &buffer, &count), OK);
+    CHECK(buffer != NULL && count > 4 && contains(buffer->data, buffer->len, "FullyFilled"));
+    EXPECT(barter_buffer_free(&buffer), OK);
+    EXPECT(barter_backtest_trading_summary(backtest, &rate, BARTER_SUMMARY_INTERVAL_DAILY, &buffer),
+           OK);
+    EXPECT(barter_buffer_free(&buffer), OK);
+    EXPECT(barter_backtest_send_open_requests(backtest, &lost, 1), OK);
+    EXPECT(barter_backtest_progress(backtest, &progress), OK);
+    CHECK(progress.ended == 1);
+    EXPECT(barter_backtest_step(backtest, 1, NULL, &progress), BARTER_STATUS_CLOSED);
+    EXPECT(barter_backtest_drain_audit(backtest, &buffer, &count), OK);
+    CHECK(buffer != NULL && contains(buffer->data, buffer->len, "IndexError"));
+    EXPECT(barter_buffer_free(&buffer), OK);
+    EXPECT(barter_backtest_free(&backtest), OK);
+    CHECK(backtest == NULL);
+    EXPECT(barter_backtest_free(&backtest), OK);
+    /* Audit off, freed mid-run; and the refusals. */
+    EXPECT(barter_backtest_new((const uint8_t *)config, config_len, data, 1, 1, &backtest), OK);
+    EXPECT(barter_backtest_step(backtest, 2, NULL, &progress), OK);
+    EXPECT(barter_backtest_drain_audit(backtest, &buffer, &count),
+           BARTER_STATUS_INVALID_ARGUMENT);
+    CHECK(buffer == NULL);
+    EXPECT(barter_backtest_free(&backtest), OK);
+    refused = (BarterBacktest *)&refused;
+    EXPECT(barter_backtest_new((const uint8_t *)config, config_len, data, 2, 0, &refused),
+           BARTER_STATUS_INVALID_ARGUMENT);
+    CHECK(refused == NULL);
+    EXPECT(barter_backtest_new((const uint8_t *)config, config_len, NULL, 0, 0, &refused),
+           BARTER_STATUS_NULL_POINTER);
+    EXPECT(barter_backtest_step(NULL, 1, NULL, &progress), BARTER_STATUS_NULL_POINTER);
+}
+
 /* A backtest's whole life on barter's example backtest config and market
  * data: the data loaded from JSON lines and from C structs, two backtests
  * run, every refusal (bad data, events out of order, an instrument the
@@ -956,6 +1020,7 @@ static void backtest_lifecycle(const char *dir) {
     EXPECT(barter_market_data_from_events(&item, 1, &again), BARTER_STATUS_INVALID_ARGUMENT);
     EXPECT(barter_market_data_from_events(NULL, 1, &again), BARTER_STATUS_NULL_POINTER);
     CHECK(again == NULL);
+    stepped_lifecycle(system_json, system_len, data);
     EXPECT(barter_market_data_free(&data), OK);
     CHECK(data == NULL);
     EXPECT(barter_market_data_free(&data), OK);

@@ -45,6 +45,8 @@ from barter_python.execution import (
 from barter_python.limits import temporary_limits
 from barter_python.market import MarketStreamEvent
 from barter_python.session import Session
+from barter_python.stepped import run_strategy
+from barter_python.strategies import MovingAverageCross
 from barter_python.system import SystemClosedError, SystemHandle, example_config, start_system
 
 
@@ -151,7 +153,8 @@ def system_lifecycle(counts: Counts) -> None:
 
 def backtest_lifecycle(counts: Counts) -> None:
     """barter's example market data loaded as JSON and as typed events, two
-    backtests of barter's example backtest config, and the refusals."""
+    backtests of barter's example backtest config, a stepped backtest of the
+    example strategy, and the refusals."""
     market = resources.files("barter_python").joinpath("data/market_events.jsonl").read_bytes()
     config = example_backtest_config()
     dynamic = [BacktestArgsDynamic(str(i), Decimal("0.05")) for i in range(2)]
@@ -159,6 +162,10 @@ def backtest_lifecycle(counts: Counts) -> None:
         with MarketData(source) as data:
             summary = run_backtests(BacktestArgsConstant(config, data), dynamic)
             assert summary.num_backtests == 2
+    strategy = MovingAverageCross(fast=1, slow=2)
+    summary_ = run_strategy(config, market, strategy, risk_free_return=Decimal("0.05"))
+    assert strategy.orders
+    assert summary_.to_json()
     for bad in (b'{"Reconnecting":"binance_spot"}', market[:-9]):
         try:
             MarketData(bad)

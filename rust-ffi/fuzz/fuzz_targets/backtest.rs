@@ -1,11 +1,14 @@
 //! barter's backtests on arbitrary market data, configs and arguments:
-//! `barter_market_data_from_json` must load or refuse (never panic), and a
-//! run must refuse, or give one summary per backtest, each for the run's
-//! interval. Input: one byte for the interval, one for the number of
-//! backtests (0 to 3, 0xff: a NULL `args` with a length), two for the
-//! config's length (u16 LE), the config, then the market data as JSON
-//! lines (seeds: scripts/fuzz.sh, barter's example backtest config and
-//! market data).
+//! `barter_market_data_from_json` must load or refuse (never panic), a run
+//! must refuse, or give one summary per backtest, and a stepped backtest on
+//! the same config and data must answer every call of the step API with
+//! its arguments as given (steps, time bounds, filters, trading states,
+//! reads), never panicking, until it is freed. Input: one byte for the
+//! interval, one for the number of backtests (0 to 3, 0xff: a NULL `args`
+//! with a length), two for the config's length (u16 LE), the config, two
+//! for the market data's length, the market data as JSON lines, then one
+//! byte per step API call (seeds: scripts/fuzz.sh, barter's example
+//! backtest config and market data).
 #![no_main]
 use barter_ffi::buffer::{barter_buffer_free, BarterBuffer};
 use barter_ffi::ctypes::decimal::BarterDecimal;
