@@ -4,6 +4,7 @@ exit with a message."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -82,3 +83,19 @@ def test_bad_files_exit_with_a_message(
     bad.write_bytes(b'{"Item": 1}\n')
     assert cli.main(["backtest", "--config", config, "--data", str(bad)]) == 1
     assert "line 1" in capsys.readouterr().err
+
+
+def test_the_equity_curve_is_a_png_or_a_clear_error(
+    files: tuple[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config, data = files
+    png = tmp_path / "curve.png"
+    args = ["backtest", "--config", config, "--data", data, "--strategy", STRATEGY]
+    code = cli.main([*args, "--json", "--plot", str(png)])
+    if importlib.util.find_spec("matplotlib") is None:
+        assert code == 2
+        assert "--plot needs matplotlib" in capsys.readouterr().err
+        assert not png.exists()
+    else:
+        assert code == 0
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -11,6 +11,10 @@ example data files also use.
 
 Every class is immutable, compared by value, and reads (``from_dict``) and
 writes (``to_dict``) serde's JSON exactly. f64 fields are Python floats.
+The stream types also cross the ABI as ``BarterMarketStreamEvent`` C
+structs: ``from_json``, ``from_json_lines`` and ``from_json_array`` parse
+with serde in Rust (with a CPython fast path, ``_market_fast``), and
+``to_json`` is written by serde from the structs, order books included.
 """
 
 from __future__ import annotations
