@@ -37,7 +37,9 @@ fn main() {
         eprintln!("usage: barter_backtest CONFIG DATA [RUNS]");
         std::process::exit(2);
     };
-    let runs: usize = rest.first().map_or(1, |r| r.parse().expect("RUNS is a number"));
+    let runs: usize = rest
+        .first()
+        .map_or(1, |r| r.parse().expect("RUNS is a number"));
     let config: BacktestConfig =
         serde_json::from_slice(&std::fs::read(config).expect("the config")).expect("a config");
     let events: Vec<MarketStreamEvent<InstrumentIndex, DataKind>> = std::fs::read(data)
@@ -74,7 +76,9 @@ fn main() {
                 strategy: DefaultStrategy::default(),
                 risk: DefaultRiskManager::default(),
             };
-            run_backtests(constant, [dynamic]).await.expect("barter's backtest runs")
+            run_backtests(constant, [dynamic])
+                .await
+                .expect("barter's backtest runs")
         });
         best = best.min(started.elapsed().as_secs_f64());
     }

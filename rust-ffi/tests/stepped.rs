@@ -185,6 +185,23 @@ fn a_stepped_backtest_repeats_byte_for_byte() {
 }
 
 #[test]
+fn the_latest_market_events_hold_strings_of_any_length() {
+    let first = MARKET
+        .lines()
+        .find(|line| line.contains("\"Trade\""))
+        .unwrap();
+    let id = "9".repeat(5000);
+    let long = first.replacen("\"id\":\"", &format!("\"id\":\"{id}"), 1);
+    let backtest = start(&long);
+    backtest.step(1);
+    let mut batch: *mut BarterBatch = null_mut();
+    check(unsafe { barter_backtest_latest_market(backtest.handle, &mut batch) }).unwrap();
+    let strings = unsafe { (*batch).strings.len };
+    assert!(strings > 5000, "{strings}");
+    assert_eq!(unsafe { barter_batch_free(&mut batch) }, BarterStatus::Ok);
+}
+
+#[test]
 fn state_latest_market_and_a_stopped_engine() {
     let backtest = start(MARKET);
     backtest.step(3);

@@ -743,7 +743,15 @@ pub unsafe extern "C" fn barter_backtest_latest_market(
         *out_batch = std::ptr::null_mut();
         // SAFETY: per this function's contract.
         let stepper = unsafe { stepper(backtest) }?;
-        let mut decoded = Decoded::with_capacity(256);
+        // The arena holds every string of the events, and none is longer
+        // than its JSON.
+        let text = stepper
+            .latest
+            .iter()
+            .flatten()
+            .map(|event| serde_json::to_vec(event).map_or(0, |json| json.len()))
+            .sum();
+        let mut decoded = Decoded::with_capacity(text);
         for (index, event) in stepper.latest.iter().flatten().enumerate() {
             decoded.push(Origin::Item(index), Ok(event.clone()), false)?;
         }
