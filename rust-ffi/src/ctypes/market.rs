@@ -10,7 +10,7 @@ use super::key::{smol, BarterKey};
 use super::request::{side_from_c, side_to_c};
 use super::strings::BarterStr;
 use super::timestamp::BarterTimestamp;
-use super::{c_tag, FromC, ToC};
+use super::{c_tag, flag, FromC, ToC};
 use crate::status::{at, FfiError};
 use barter_data::books::{Level, OrderBook};
 use barter_data::error::DataError;
@@ -530,12 +530,10 @@ fn level_from_c(c: &BarterLevel, field: &str) -> Result<Level, FfiError> {
 }
 
 fn optional_level(present: u8, c: &BarterLevel, field: &str) -> Result<Option<Level>, FfiError> {
-    match present {
-        0 => Ok(None),
-        1 => level_from_c(c, field).map(Some),
-        other => Err(FfiError::invalid(format!(
-            "has_{field} is {other}, expected 0 or 1"
-        ))),
+    if flag(present, &format!("has_{field}"))? {
+        level_from_c(c, field).map(Some)
+    } else {
+        Ok(None)
     }
 }
 
@@ -554,14 +552,10 @@ unsafe fn levels(ptr: *const BarterLevel, len: usize, field: &str) -> Result<Vec
 /// # Safety
 /// The level arrays of `c` must be valid for reads of their lengths.
 unsafe fn book_from_c(c: &BarterOrderBook) -> Result<OrderBook, FfiError> {
-    let time_engine = match c.has_time_engine {
-        0 => None,
-        1 => Some(instant(c.time_engine, "time_engine")?),
-        other => {
-            return Err(FfiError::invalid(format!(
-                "has_time_engine is {other}, expected 0 or 1"
-            )))
-        }
+    let time_engine = if flag(c.has_time_engine, "has_time_engine")? {
+        Some(instant(c.time_engine, "time_engine")?)
+    } else {
+        None
     };
     // SAFETY (both): forwarded from the caller.
     let bids = unsafe { levels(c.bids, c.bids_len, "bids") }?;

@@ -37,6 +37,18 @@ pub trait FromC: Sized {
     unsafe fn from_c(c: &Self::C) -> Result<Self, FfiError>;
 }
 
+/// A C flag: 0 is false, 1 true; any other value is refused, named by
+/// `field`.
+pub(crate) fn flag(raw: impl Into<u32>, field: &str) -> Result<bool, FfiError> {
+    match raw.into() {
+        0 => Ok(false),
+        1 => Ok(true),
+        other => Err(FfiError::invalid(format!(
+            "{field} is {other}, expected 0 or 1"
+        ))),
+    }
+}
+
 /// Implements `from_raw`, the checked conversion from the `u32` that C writes
 /// into a tag field. The tag enums are written out in full (cbindgen does not
 /// expand macros); the exhaustive `match` below stops the build when a variant

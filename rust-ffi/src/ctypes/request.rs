@@ -5,7 +5,7 @@ use super::arena::Arena;
 use super::decimal::BarterDecimal;
 use super::key::smol;
 use super::strings::BarterStr;
-use super::{c_tag, FromC, ToC};
+use super::{c_tag, flag, FromC, ToC};
 use crate::status::{at, FfiError};
 use barter_execution::order::id::OrderId;
 use barter_execution::order::request::{RequestCancel, RequestOpen};
@@ -99,16 +99,6 @@ pub(crate) fn side_from_c(raw: u32) -> Result<Side, FfiError> {
         BarterSide::Buy => Side::Buy,
         BarterSide::Sell => Side::Sell,
     })
-}
-
-pub(crate) fn flag(raw: u8, field: &str) -> Result<bool, FfiError> {
-    match raw {
-        0 => Ok(false),
-        1 => Ok(true),
-        other => Err(FfiError::invalid(format!(
-            "{field} is {other}, expected 0 or 1"
-        ))),
-    }
 }
 
 impl ToC for TimeInForce {

@@ -7,7 +7,7 @@ use super::filter::{BarterInstrumentFilter, KeyCounts};
 use super::market::MarketScope;
 use crate::batch::input_slice;
 use crate::ctypes::order_event::{BarterOrderRequestCancel, BarterOrderRequestOpen};
-use crate::ctypes::FromC;
+use crate::ctypes::{flag, FromC};
 use crate::status::{at, FfiError};
 use barter::engine::command::Command;
 use barter::engine::state::instrument::filter::InstrumentFilter;
@@ -179,11 +179,8 @@ impl Rules {
 
 /// barter's `TradingState` of the C flag: 1 enabled, 0 disabled.
 pub(crate) fn trading_state(enabled: u32) -> Result<TradingState, FfiError> {
-    match enabled {
-        0 => Ok(TradingState::Disabled),
-        1 => Ok(TradingState::Enabled),
-        other => Err(FfiError::invalid(format!(
-            "enabled is {other}, expected 0 or 1"
-        ))),
-    }
+    Ok(match flag(enabled, "enabled")? {
+        true => TradingState::Enabled,
+        false => TradingState::Disabled,
+    })
 }

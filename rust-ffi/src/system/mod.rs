@@ -43,7 +43,6 @@ use barter::engine::state::EngineState;
 use barter::engine::Engine;
 use barter::risk::DefaultRiskManager;
 use barter::shutdown::{AsyncShutdown, Shutdown};
-use barter::statistic::time::{Annual252, Annual365, Daily};
 use barter::strategy::DefaultStrategy;
 use barter::system::builder::{AuditMode, EngineFeedMode, SystemArgs, SystemBuilder};
 use barter::system::System;
@@ -121,7 +120,7 @@ struct Audit {
     pump: Mutex<Option<JoinHandle<()>>>,
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(super) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 
@@ -323,12 +322,7 @@ impl BarterSystem {
             Some(Err(why)) => return Err(FfiError::invalid(why.clone())),
             Some(Ok(engine)) => engine,
         };
-        let mut generator = engine.trading_summary_generator(risk_free_return);
-        match interval {
-            BarterSummaryInterval::Daily => summary::to_json(generator.generate(Daily)),
-            BarterSummaryInterval::Annual252 => summary::to_json(generator.generate(Annual252)),
-            BarterSummaryInterval::Annual365 => summary::to_json(generator.generate(Annual365)),
-        }
+        summary::generate(engine.trading_summary_generator(risk_free_return), interval)
     }
 }
 
@@ -687,11 +681,8 @@ pub unsafe extern "C" fn barter_system_trading_summary(
         // SAFETY: per this function's contract.
         let system = unsafe { system_ref(system) }?;
         // SAFETY: per this function's contract.
-        let risk_free_return = *unsafe { risk_free_return.as_ref() }
-            .ok_or_else(|| FfiError::null("risk_free_return"))?;
-        let risk_free_return =
-            Decimal::try_from(risk_free_return).map_err(at("risk_free_return"))?;
-        let interval = BarterSummaryInterval::from_raw(interval).map_err(at("interval"))?;
+        let (risk_free_return, interval) =
+            unsafe { summary::arguments(risk_free_return, interval) }?;
         *out_buffer = into_raw(system.trading_summary(risk_free_return, interval)?);
         Ok(())
     })

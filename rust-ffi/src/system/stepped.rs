@@ -26,10 +26,11 @@
 use super::commands::{trading_state, Rules};
 use super::filter::BarterInstrumentFilter;
 use super::summary::{self, BarterSummaryInterval};
-use super::{config, MarketEvent, State};
+use super::{config, lock, MarketEvent, State};
 use crate::batch::{input_slice, Decoded};
 use crate::buffer::{into_raw, BarterBuffer};
 use crate::ctypes::decimal::BarterDecimal;
+use crate::ctypes::flag;
 use crate::ctypes::order_event::{BarterOrderRequestCancel, BarterOrderRequestOpen};
 use crate::ctypes::timestamp::BarterTimestamp;
 use crate::json::Origin;
@@ -49,7 +50,6 @@ use barter::engine::{process_with_audit, Engine, Processor};
 use barter::execution::builder::{ExecutionBuild, ExecutionBuilder};
 use barter::execution::AccountStreamEvent;
 use barter::risk::DefaultRiskManager;
-use barter::statistic::time::{Annual252, Annual365, Daily};
 use barter::strategy::algo::AlgoStrategy;
 use barter::strategy::close_positions::{
     close_open_positions_with_market_orders, ClosePositionsStrategy,
@@ -81,10 +81,6 @@ impl EventClock {
     fn new(start: DateTime<Utc>) -> Self {
         EventClock(Arc::new(Mutex::new(start)))
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl EngineClock for EventClock {
@@ -423,12 +419,10 @@ impl Stepper {
         risk_free_return: Decimal,
         interval: BarterSummaryInterval,
     ) -> Result<Vec<u8>, FfiError> {
-        let mut generator = self.engine.trading_summary_generator(risk_free_return);
-        match interval {
-            BarterSummaryInterval::Daily => summary::to_json(generator.generate(Daily)),
-            BarterSummaryInterval::Annual252 => summary::to_json(generator.generate(Annual252)),
-            BarterSummaryInterval::Annual365 => summary::to_json(generator.generate(Annual365)),
-        }
+        summary::generate(
+            self.engine.trading_summary_generator(risk_free_return),
+            interval,
+        )
     }
 }
 
@@ -482,24 +476,11 @@ pub unsafe extern "C" fn barter_backtest_new(
         let config = unsafe { input_slice(config, config_len, "config") }?;
         // SAFETY: per this function's contract.
         let data = unsafe { data.as_ref() }.ok_or_else(|| FfiError::null("data"))?;
-        let trading = match trading_disabled {
-            0 => TradingState::Enabled,
-            1 => TradingState::Disabled,
-            other => {
-                return Err(FfiError::invalid(format!(
-                    "trading_disabled is {other}, expected 0 or 1"
-                )))
-            }
+        let trading = match flag(trading_disabled, "trading_disabled")? {
+            false => TradingState::Enabled,
+            true => TradingState::Disabled,
         };
-        let audit = match audit_off {
-            0 => true,
-            1 => false,
-            other => {
-                return Err(FfiError::invalid(format!(
-                    "audit_off is {other}, expected 0 or 1"
-                )))
-            }
-        };
+        let audit = !flag(audit_off, "audit_off")?;
         let stepper = Stepper::start(config, data, trading, audit)?;
         *out = Box::into_raw(Box::new(BarterBacktest {
             inner: Mutex::new(stepper),
@@ -783,10 +764,7 @@ pub unsafe extern "C" fn barter_backtest_trading_summary(
         let out_buffer = unsafe { out_param(out_buffer, "out_buffer") }?;
         *out_buffer = std::ptr::null_mut();
         // SAFETY: per this function's contract.
-        let rate = *unsafe { risk_free_return.as_ref() }
-            .ok_or_else(|| FfiError::null("risk_free_return"))?;
-        let rate = Decimal::try_from(rate).map_err(at("risk_free_return"))?;
-        let interval = BarterSummaryInterval::from_raw(interval).map_err(at("interval"))?;
+        let (rate, interval) = unsafe { summary::arguments(risk_free_return, interval) }?;
         // SAFETY: per this function's contract.
         let json = unsafe { stepper(backtest) }?.summary(rate, interval)?;
         *out_buffer = into_raw(json);

@@ -7,10 +7,11 @@
 //! It parses back into the same `TradingSummary`.
 
 use crate::ctypes::c_tag;
-use crate::status::FfiError;
+use crate::ctypes::decimal::BarterDecimal;
+use crate::status::{at, FfiError};
 use barter::statistic::summary::asset::TearSheetAsset;
 use barter::statistic::summary::instrument::TearSheet;
-use barter::statistic::summary::TradingSummary;
+use barter::statistic::summary::{TradingSummary, TradingSummaryGenerator};
 use barter::statistic::time::{Annual252, Annual365, Daily, TimeInterval};
 use barter_instrument::asset::name::AssetNameInternal;
 use barter_instrument::asset::ExchangeAsset;
@@ -18,6 +19,7 @@ use barter_instrument::exchange::ExchangeId;
 use barter_instrument::instrument::name::InstrumentNameInternal;
 use barter_integration::collection::FnvIndexMap;
 use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -113,6 +115,36 @@ where
     TearSheet<I>: Serialize + DeserializeOwned,
 {
     to_json(parse::<I>(json)?)
+}
+
+/// The summary a generator makes with the ratios of `interval`, in the
+/// form above.
+pub(crate) fn generate(
+    mut generator: TradingSummaryGenerator,
+    interval: BarterSummaryInterval,
+) -> Result<Vec<u8>, FfiError> {
+    match interval {
+        BarterSummaryInterval::Daily => to_json(generator.generate(Daily)),
+        BarterSummaryInterval::Annual252 => to_json(generator.generate(Annual252)),
+        BarterSummaryInterval::Annual365 => to_json(generator.generate(Annual365)),
+    }
+}
+
+/// The arguments every trading summary call takes: the risk-free return
+/// and a `BarterSummaryInterval`, checked.
+///
+/// # Safety
+/// `risk_free_return` must be NULL or valid for reads.
+pub(crate) unsafe fn arguments(
+    risk_free_return: *const BarterDecimal,
+    interval: u32,
+) -> Result<(Decimal, BarterSummaryInterval), FfiError> {
+    // SAFETY: per this function's contract.
+    let rate =
+        *unsafe { risk_free_return.as_ref() }.ok_or_else(|| FfiError::null("risk_free_return"))?;
+    let rate = Decimal::try_from(rate).map_err(at("risk_free_return"))?;
+    let interval = BarterSummaryInterval::from_raw(interval).map_err(at("interval"))?;
+    Ok((rate, interval))
 }
 
 /// Parses a summary in this form and prints it again: the check that a
