@@ -437,8 +437,13 @@ def encode_batch(cls: type[Message], items: list[Any], format: int) -> bytes:
             item._to_c(structs[index], keep)
         except BarterValueError as exc:
             raise BarterValueError(f"event {index}: {exc.message}", exc.status) from None
+    return encode_structs(cls._message, keys, structs, len(items), format)
+
+
+def encode_structs(message: int, keys: Keys, structs: Any, count: int, format: int) -> bytes:
+    """serde's JSON of ``count`` C structs of ``message``, written by Rust."""
     out = ffi.new("BarterBuffer **")
-    check(lib.barter_encode(cls._message, keys, structs, len(items), format, out))
+    check(lib.barter_encode(message, keys, structs, count, format, out))
     return take_buffer(out)
 
 

@@ -1,6 +1,6 @@
-"""What a System and a backtest are configured with: barter's
-``SystemConfig`` JSON from a dict or a file, the summary interval and the
-risk-free return, each checked the same way for both."""
+"""What a System and a backtest are configured with, checked the same way
+for both: barter's ``SystemConfig`` JSON from a dict or a file, and the
+arguments of their trading summaries."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import Any, Union
+from typing import Any, Callable, Union
 
 from ._codec import decimal_to_c
-from ._native import ffi
+from ._native import ffi, take_buffer
 from .errors import BarterValueError
-from .summary import Annual252, Annual365, Daily, Interval
+from .summary import Annual252, Annual365, Daily, Interval, TradingSummary
 
 #: A configuration: a dict in barter's ``SystemConfig`` shape, or the path
 #: of a JSON file in that shape.
@@ -58,10 +58,19 @@ def check_interval(interval: Interval | None) -> Interval:
     return interval
 
 
-def decimal_of(value: object, name: str) -> Any:
-    """A ``BarterDecimal *`` holding ``value``, which must be a Decimal."""
-    if not isinstance(value, Decimal):
-        raise BarterValueError(f"{name} must be a Decimal, got {type(value).__name__}")
-    c = ffi.new("BarterDecimal *")
-    decimal_to_c(c[0], value)
-    return c
+def trading_summary(
+    call: Callable[..., None], function: Any, risk_free_return: object, interval: Interval | None
+) -> TradingSummary:
+    """barter's ``TradingSummary`` from ``function``, a C call taking the
+    handle (which ``call``, the handle's own caller, passes), the risk-free
+    return, the interval and the out-buffer; ``Daily`` ratios by default."""
+    interval = check_interval(interval)
+    if not isinstance(risk_free_return, Decimal):
+        raise BarterValueError(
+            f"risk_free_return must be a Decimal, got {type(risk_free_return).__name__}"
+        )
+    rate = ffi.new("BarterDecimal *")
+    decimal_to_c(rate[0], risk_free_return)
+    out = ffi.new("BarterBuffer **")
+    call(function, rate, interval._c, out)
+    return TradingSummary.from_dict(json.loads(take_buffer(out)), interval)

@@ -31,11 +31,12 @@ from ._codec import (
     decimal_to_c,
     decode_batch,
     decode_one,
+    encode_structs,
     timestamp_from_c,
     timestamp_to_c,
 )
 from ._keys import ExchangeId
-from ._native import check, ffi, lib, string, take_buffer
+from ._native import ffi, lib, string
 from ._record import make
 from ._requests import SIDE_FROM_C, Side, side_to_c
 from ._serde import (
@@ -724,11 +725,7 @@ def structs_of(cls: type[Serde], items: list[Any]) -> tuple[Any, Keep]:
 
 def _encode(cls: type[Serde], items: list[Any], format: int) -> bytes:
     structs, _keep = structs_of(cls, items)
-    out = ffi.new("BarterBuffer **")
-    check(
-        lib.barter_encode(cast(Any, cls)._message, Keys.INDEXED, structs, len(items), format, out)
-    )
-    return take_buffer(out)
+    return encode_structs(cast(Any, cls)._message, Keys.INDEXED, structs, len(items), format)
 
 
 __all__ = [

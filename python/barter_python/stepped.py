@@ -39,7 +39,7 @@ from typing import Any, Callable, NamedTuple
 
 from ._codec import Keys, _items
 from ._commands import CommandFunctions, Commands
-from ._config import SystemConfigLike, check_interval, decimal_of, naming_config
+from ._config import SystemConfigLike, naming_config, trading_summary
 from ._native import check, ffi, lib, take_buffer
 from ._sink import Closing, Handle
 from .backtest import MarketData, MarketDataLike, _system_config
@@ -195,11 +195,9 @@ class SteppedBacktest(Closing[Progress], Commands):
     ) -> TradingSummary:
         """barter's ``TradingSummary`` of the backtest so far (``Daily``
         ratios unless ``interval`` says otherwise)."""
-        interval = check_interval(interval)
-        rate = decimal_of(risk_free_return, "risk_free_return")
-        out = ffi.new("BarterBuffer **")
-        self._call(lib.barter_backtest_trading_summary, rate, interval._c, out)
-        return TradingSummary.from_dict(json.loads(take_buffer(out)), interval)
+        return trading_summary(
+            self._call, lib.barter_backtest_trading_summary, risk_free_return, interval
+        )
 
     def close(self) -> Progress:
         """Frees the backtest; returns where it ended."""

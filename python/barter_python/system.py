@@ -42,7 +42,7 @@ from typing import Any, NamedTuple
 from ._audit import AuditEntry, Ledger
 from ._codec import check_index
 from ._commands import CommandFunctions, Commands
-from ._config import SystemConfigLike, check_interval, config_bytes, decimal_of, naming_config
+from ._config import SystemConfigLike, config_bytes, naming_config, trading_summary
 from ._messages import OrderEvent, OrderResponseCancel
 from ._native import check, ffi, lib, take_buffer
 from ._sink import Closing, Handle, timeout_ms
@@ -335,11 +335,9 @@ class SystemHandle(Closing[AuditStats], Commands):
     ) -> TradingSummary:
         """barter's ``TradingSummary`` of the stopped engine (``Daily``
         ratios unless ``interval`` says otherwise)."""
-        interval = check_interval(interval)
-        rate = decimal_of(risk_free_return, "risk_free_return")
-        out = ffi.new("BarterBuffer **")
-        self._call(lib.barter_system_trading_summary, rate, interval._c, out)
-        return TradingSummary.from_dict(json.loads(take_buffer(out)), interval)
+        return trading_summary(
+            self._call, lib.barter_system_trading_summary, risk_free_return, interval
+        )
 
     def shutdown_with_summary(
         self, risk_free_return: Decimal, interval: Interval | None = None
