@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import subprocess
-import sys
 import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
+
+from engine_results import ROOT, barter_data, report
 
 from barter_python.backtest import (
     BacktestArgsConstant,
@@ -41,12 +41,8 @@ from barter_python.backtest import (
 from barter_python.stepped import SteppedBacktest
 from barter_python.strategies import MovingAverageCross
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-from market_decode import barter_data  # noqa: E402
-
-CRATE = HERE.parent / "rust-ffi"
-CONFIG = HERE.parent / "python" / "barter_python" / "data" / "backtest_config.json"
+CRATE = ROOT / "rust-ffi"
+CONFIG = ROOT / "python" / "barter_python" / "data" / "backtest_config.json"
 RATE = Decimal("0.05")
 
 
@@ -110,21 +106,7 @@ def main() -> None:
     }
     ratios = {f"{name} / barter (Rust)": value / rust for name, value in seconds.items()}
     del ratios["barter (Rust) / barter (Rust)"]
-    implementation = f"{platform.python_implementation()} {platform.python_version()}"
-    print(f"{implementation}: {count:,} market events")
-    for name, value in seconds.items():
-        print(f"  {name:>42}: {value * 1e3:9,.1f} ms ({value / count * 1e9:,.0f} ns/event)")
-    for name, ratio in ratios.items():
-        print(f"  {name}: {ratio:.2f}x")
-    if args.out:
-        report = {
-            "benchmark": "backtest",
-            "interpreter": implementation,
-            "count": count,
-            "ns": {name: value / count * 1e9 for name, value in seconds.items()},
-            "ratios": ratios,
-        }
-        args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    report("backtest", "market event", count, seconds, ratios, out=args.out)
 
 
 if __name__ == "__main__":

@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
-import subprocess
 import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
+
+from engine_results import barter_data, report
 
 from barter_python._record import make
 from barter_python.execution import Side
@@ -43,25 +43,6 @@ from barter_python.market import (
     PublicTrade,
 )
 from barter_python.timestamp import Timestamp
-
-ROOT = Path(__file__).resolve().parent.parent
-DATA = Path("examples") / "data" / "binance_spot_trades_l1_btcusdt_ethusdt_solusdt.json"
-
-
-def barter_data() -> bytes:
-    """barter's example file, from the barter crate cargo resolves."""
-    metadata = subprocess.run(
-        [
-            "cargo", "metadata", "--format-version", "1", "--locked",
-            "--manifest-path", str(ROOT / "rust-ffi" / "Cargo.toml"),
-        ],
-        check=True, capture_output=True, text=True,
-    )  # fmt: skip
-    for package in json.loads(metadata.stdout)["packages"]:
-        if package["name"] == "barter":
-            return (Path(package["manifest_path"]).parent / DATA).read_bytes()
-    raise SystemExit("cargo metadata lists no barter package")
-
 
 _SIDES = {"Buy": Side.BUY, "Sell": Side.SELL}
 _EXCHANGES: dict[str, Any] = {}
@@ -185,22 +166,7 @@ def main() -> None:
         "json.loads + from_dict / bridge": results["json.loads + from_dict"] / results["bridge"],
         "bridge / json.loads": results["bridge"] / results["json.loads"],
     }
-    implementation = f"{platform.python_implementation()} {platform.python_version()}"
-    print(f"{implementation}: {count:,} market events, full access")
-    for name, seconds in results.items():
-        print(f"  {name:>24}: {seconds / count * 1e9:9,.0f} ns/event")
-    for name, ratio in ratios.items():
-        print(f"  {name}: {ratio:.2f}x")
-    if args.out:
-        ns = {name: seconds / count * 1e9 for name, seconds in results.items()}
-        report = {
-            "benchmark": "market_decode",
-            "interpreter": implementation,
-            "count": count,
-            "ns": ns,
-            "ratios": ratios,
-        }
-        args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    report("market_decode", "market event", count, results, ratios, out=args.out)
 
 
 if __name__ == "__main__":

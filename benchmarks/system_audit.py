@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import time
 from pathlib import Path
 from typing import Any
+
+from engine_results import report
 
 from barter_python.engine import AuditTick
 from barter_python.system import SystemHandle, example_config, example_market_events, start_system
@@ -78,23 +79,9 @@ def main() -> None:
     if typed != drained or [t.to_dict() for t in typed] != dicts:
         raise SystemExit("the paths disagree")
     count = len(lines)
-    implementation = f"{platform.python_implementation()} {platform.python_version()}"
     seconds = {"drain": drain_s, "typed": typed_s, "json.loads": loads_s}
     ratios = {"drain / json.loads": drain_s / loads_s, "typed / json.loads": typed_s / loads_s}
-    print(f"{implementation}: {count:,} ticks")
-    for name, value in seconds.items():
-        print(f"  {name:>10}: {value / count * 1e9:9,.0f} ns/tick")
-    for name, ratio in ratios.items():
-        print(f"  {name}: {ratio:.2f}x the time")
-    if args.out:
-        report = {
-            "benchmark": "system_audit",
-            "interpreter": implementation,
-            "count": count,
-            "ns": {name: value / count * 1e9 for name, value in seconds.items()},
-            "ratios": ratios,
-        }
-        args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    report("system_audit", "tick", count, seconds, ratios, out=args.out)
 
 
 if __name__ == "__main__":
