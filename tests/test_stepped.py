@@ -242,3 +242,24 @@ def test_the_readme_strategy_example_runs() -> None:
     strategy = namespace["strategy"]
     assert isinstance(strategy, MovingAverageCross)
     assert strategy.orders, "the example should trade on the shipped data"
+
+
+def test_bad_data_is_refused_as_run_backtests_refuses_it(barter_data: bytes) -> None:
+    # The same MarketData and the same check against the config as
+    # run_backtests (test_backtest.py), before the engine starts.
+    lines = barter_data.splitlines()[:50]
+    config = example_backtest_config()
+    system = config["system"]
+    system["instruments"] = system["instruments"][:1]
+    execution = system["executions"][0]["initial_state"]
+    execution["instruments"] = execution["instruments"][:1]
+    with pytest.raises(BarterValueError, match=r"^event 0: instrument index 1 is out of range"):
+        SteppedBacktest(config, b"\n".join(lines))
+    item = json.loads(lines[0])
+    item["Item"]["exchange"] = "kraken"
+    with pytest.raises(BarterValueError, match=r"^event 0: exchange kraken is not one of"):
+        SteppedBacktest(example_backtest_config(), json.dumps(item).encode())
+    with pytest.raises(BarterValueError, match="holds no market event"):
+        SteppedBacktest(example_backtest_config(), b"")
+    with pytest.raises(BarterValueError, match=r"^line 2 column \d+: EOF while parsing"):
+        SteppedBacktest(example_backtest_config(), lines[0] + b"\n" + lines[1][:-7])
