@@ -2,7 +2,9 @@
 
     python benchmarks/session_load.py [--events N] [--batch N] [--capacity N] [--quick]
 
-A Rust thread (the library's documented test/benchmark producer hook) pushes
+A Rust thread (a test hook of the library's test variant: run it with
+BARTER_PYTHON_LIBRARY naming a build with the cargo feature ``testing``, as
+./dev does) pushes
 N order events (default 1,000,000; unindexed keys, a realistic mix of
 states) into an ``EventSink`` with the blocking full-queue policy, while this
 process drains them in batches into typed ``OrderEvent`` objects. The same
@@ -21,9 +23,14 @@ import argparse
 import platform
 import sys
 import time
+from pathlib import Path
 
-from barter_python._sink import EventSink, FullPolicy, producer_events_json
+from barter_python._sink import EventSink, FullPolicy
 from barter_python.execution import Keys, OrderEvent
+
+# The producer hooks' Python side is the test suite's.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from hooks import missing, producer_events_json, start_producer
 
 PRODUCER = 1
 
@@ -35,7 +42,7 @@ def drain_all(count: int, batch: int, capacity: int) -> tuple[float, list[OrderE
     batches = 0
     with EventSink(capacity, FullPolicy.BLOCK) as sink:
         started = time.perf_counter()
-        producer = sink._start_test_producer(PRODUCER, count, Keys.UNINDEXED)
+        producer = start_producer(sink, PRODUCER, count, Keys.UNINDEXED)
         while len(events) < count:
             drained = sink.drain(batch, timeout=5.0)
             if not drained:
@@ -72,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="100,000 events (for CI)")
     args = parser.parse_args(argv)
     count = 100_000 if args.quick else args.events
+    why = missing()
+    if why is not None:
+        parser.error(why)
 
     # Warm up both paths (imports, caches, PyPy's JIT) on a small run.
     drain_all(min(count, 20_000), args.batch, args.capacity)

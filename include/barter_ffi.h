@@ -10,7 +10,7 @@
 /*
  Bumped on every change to a public struct, tag value or signature.
  */
-#define BARTER_ABI_VERSION 4
+#define BARTER_ABI_VERSION 5
 
 /*
  Decode flag: with `BARTER_JSON_FORMAT_LINES`, a bad line is recorded in
@@ -270,7 +270,6 @@ typedef enum {
   BARTER_ABI_STRUCT_SINK_STATS = 30,
   BARTER_ABI_STRUCT_SESSION_OPTIONS = 31,
   BARTER_ABI_STRUCT_SESSION_REPLY = 32,
-  BARTER_ABI_STRUCT_TEST_PRODUCER_REPORT = 33,
   BARTER_ABI_STRUCT_SYSTEM_OPTIONS = 34,
   BARTER_ABI_STRUCT_INSTRUMENT_FILTER = 35,
   BARTER_ABI_STRUCT_AUDIT_STATS = 36,
@@ -672,11 +671,6 @@ typedef struct BarterSession BarterSession;
  A barter System. Opaque.
  */
 typedef struct BarterSystem BarterSystem;
-
-/*
- A running test producer thread. Opaque.
- */
-typedef struct BarterTestProducer BarterTestProducer;
 
 /*
  A UTF-8 string view: `len` bytes at `ptr`. May contain NUL. `ptr` may be
@@ -1278,33 +1272,6 @@ typedef struct {
 } BarterSinkStats;
 
 /*
- What a test producer thread did.
- */
-typedef struct {
-  /*
-   Events the sink accepted.
-   */
-  uint64_t accepted;
-  /*
-   Events the sink refused (queue full under the reject policy); the
-   producer moved on to the next one.
-   */
-  uint64_t rejected;
-  /*
-   1 if the producer stopped early because the sink was closed.
-   */
-  uint32_t closed;
-  /*
-   Set to zero.
-   */
-  uint32_t reserved;
-  /*
-   Wall time of the pushes, in nanoseconds.
-   */
-  uint64_t elapsed_ns;
-} BarterTestProducerReport;
-
-/*
  How a System starts. A zero field takes its default.
  */
 typedef struct {
@@ -1661,20 +1628,6 @@ BarterStatus barter_last_error(BarterStr *out);
 BarterStatus barter_buffer_free(BarterBuffer **buffer);
 
 /*
- TEST HOOK, not for production use: panics inside the library with
- `message` (`len` bytes; invalid UTF-8 is replaced) to show that no panic
- crosses the C ABI. Returns `BARTER_STATUS_PANIC`, and `barter_last_error`
- then reads "panic in barter-ffi: <message>"; the library stays usable. It
- has no other effect, but Rust's default panic hook prints the panic to
- stderr. `message` may be NULL when `len` is 0; NULL with another length
- gives `BARTER_STATUS_NULL_POINTER` without panicking.
-
- # Safety
- `message` must be NULL or valid for reads of `len` bytes.
- */
-BarterStatus barter_debug_panic(const uint8_t *message, size_t len);
-
-/*
  Writes the process-wide limits in force to `out`.
 
  # Safety
@@ -1990,49 +1943,6 @@ BarterStatus barter_event_sink_discard(const BarterEventSink *sink, uint64_t *ou
  `*sink` must be NULL or a handle from this library not yet freed.
  */
 BarterStatus barter_event_sink_free(BarterEventSink **sink);
-
-/*
- TEST AND BENCHMARK HOOK. Starts a Rust thread that pushes `count` order
- events (`test_order_event(producer, 0..count, keys)`) into `sink` with the
- sink's full-queue policy, then writes a handle to join it at
- `*out_producer`. It stops early if the sink is closed.
-
- # Safety
- `sink` must be NULL or a live handle; `out_producer` NULL or valid for
- writes.
- */
-BarterStatus barter_test_producer_start(const BarterEventSink *sink,
-                                        uint32_t producer,
-                                        uint64_t count,
-                                        uint32_t keys,
-                                        BarterTestProducer **out_producer);
-
-/*
- TEST AND BENCHMARK HOOK. Waits for the producer thread `*producer` to
- finish, writes its report to `*out_report`, frees the handle and sets
- `*producer` to NULL. Close the sink or drain it, or this waits for room.
-
- # Safety
- `*producer` must be a handle from `barter_test_producer_start` not yet
- joined; `out_report` NULL or valid for writes.
- */
-BarterStatus barter_test_producer_join(BarterTestProducer **producer,
-                                       BarterTestProducerReport *out_report);
-
-/*
- TEST AND BENCHMARK HOOK. Writes serde's JSON lines of the events
- `test_order_event(producer, first..first + count, keys)` to a new buffer
- at `*out_buffer` (free it with `barter_buffer_free`): the same events a
- test producer pushes, for comparison with a JSON decode.
-
- # Safety
- `out_buffer` must be NULL or valid for writes.
- */
-BarterStatus barter_test_events_json(uint32_t producer,
-                                     uint64_t first,
-                                     uint64_t count,
-                                     uint32_t keys,
-                                     BarterBuffer **out_buffer);
 
 /*
  Starts decoding `input` on a library thread and writes the new stream to

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Leak and memory-error check of the C ABI under valgrind memcheck:
 #   1. tests/c/smoke.c, the C smoke program;
-#   2. scripts/leakcheck/driver.c: every allocate/free pair of the C ABI
+#   2. scripts/leakcheck/driver.c, linked to the library's test variant:
+#      every allocate/free pair of the C ABI
 #      (decode/encode of every message type in every format, the typed
 #      order-event calls, event sinks with a Rust producer thread, test
 #      buffers, a barter System's whole life: commands, market events,
@@ -55,14 +56,18 @@ fi
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-step "building libbarter_ffi (release) and the C programs"
-(cd rust-ffi && cargo build --quiet --release --locked --lib) || abort "cargo build failed"
-libdir="$ROOT/rust-ffi/target/release"
-cflags=(-std=c99 -D_POSIX_C_SOURCE=200809L -g -Wall -Wextra -Werror -pedantic -I "$ROOT/include")
-for program in tests/c/smoke.c scripts/leakcheck/driver.c; do
-    cc "${cflags[@]}" "$program" -L"$libdir" -lbarter_ffi -Wl,-rpath,"$libdir" \
-        -o "$tmp/$(basename "$program" .c)" || abort "$program does not compile"
-done
+step "building libbarter_ffi (release), its test variant and the C programs"
+# The smoke program links the shipped library; the driver the test variant,
+# whose hooks (a caught panic, producer threads) it calls.
+variant="$(scripts/build_test_variant.sh | tail -1)" || abort "cargo build failed"
+cflags=(-std=c99 -D_POSIX_C_SOURCE=200809L -g -Wall -Wextra -Werror -pedantic
+    -I "$ROOT/include" -I "$ROOT/tests/c")
+build_c() { # $1: program, $2: directory of the libbarter_ffi.so it links
+    cc "${cflags[@]}" "$1" -L"$2" -lbarter_ffi -Wl,-rpath,"$2" \
+        -o "$tmp/$(basename "$1" .c)" || abort "$1 does not compile"
+}
+build_c tests/c/smoke.c "$ROOT/rust-ffi/target/release"
+build_c scripts/leakcheck/driver.c "$(dirname "$variant")"
 python3 - "$ROOT/tests/fixtures/messages.jsonl" >"$tmp/samples.txt" <<'EOF'
 import json, sys
 ids = ["order_event", "order_request_open", "order_request_cancel", "order_response_cancel",

@@ -6,6 +6,7 @@ import; the round-trip suite is run again in full through ABI mode."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -31,10 +32,15 @@ ROUND_TRIP_SUITE = [
 ]
 
 
-def run_python(code: str, mode: str | None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != _native.MODE_VARIABLE}
+def run_python(
+    code: str, mode: str | None, library: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    chosen = (_native.MODE_VARIABLE, _native.LIBRARY_VARIABLE)
+    env = {k: v for k, v in os.environ.items() if k not in chosen}
     if mode is not None:
         env[_native.MODE_VARIABLE] = mode
+    if library is not None:
+        env[_native.LIBRARY_VARIABLE] = str(library)
     return subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
     )
@@ -118,3 +124,28 @@ def test_abi_mode_refuses_a_mismatched_library() -> None:
     size, align = _native.ffi.sizeof("BarterBatch"), _native.ffi.alignof("BarterBatch")
     expected = f"BarterBatch: library size/align {size}/{align}, abi mode {size + 8}/{align}"
     assert expected in result.stderr
+
+
+def test_another_build_of_the_library_is_loaded_in_abi_mode(tmp_path: Path) -> None:
+    copy = tmp_path / "libbarter_ffi.so"
+    shutil.copy(_native.library_path(), copy)
+    code = DECODE + "print(barter_python.library_path())\n"
+    result = run_python(code, None, copy)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"abi\n{copy}\n"
+
+
+def test_another_build_of_the_library_refuses_api_mode() -> None:
+    result = run_python("import barter_python", "api", Path(_native.library_path()))
+    assert result.returncode != 0
+    assert (
+        "BARTER_PYTHON_LIBRARY names another build of the library, which only ABI mode can "
+        "load: BARTER_PYTHON_NATIVE=api contradicts it"
+    ) in result.stderr
+
+
+def test_a_library_that_is_not_there_is_an_import_error(tmp_path: Path) -> None:
+    missing = tmp_path / "libbarter_ffi.so"
+    result = run_python("import barter_python", None, missing)
+    assert result.returncode != 0
+    assert f"cannot load {missing}" in result.stderr

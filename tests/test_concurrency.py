@@ -2,7 +2,9 @@
 releases the GIL around every call, so the Rust code really runs in
 parallel) for at least ten seconds. Every result must be exact, and every
 thread provokes errors of its own and must always read back its own message
-from the thread-local last error, never another thread's.
+from the thread-local last error, never another thread's. On the library's
+test variant (the ``hooks`` run) the threads also panic inside Rust now and
+then, and must read back their own panic.
 
 The typed objects are shared between the threads too: they are immutable
 Python values, safe to share (docs/ownership.md)."""
@@ -21,6 +23,7 @@ from barter_python._native import check, ffi, lib
 from barter_python._native import last_error as native_last_error
 from barter_python.execution import Keys, OrderEvent
 from conftest import CASES, MESSAGES
+from hooks import debug_panic
 
 THREADS = 8
 #: At least 10 s in CI; BARTER_CONCURRENCY_SECONDS may make a local run longer.
@@ -53,7 +56,7 @@ def message_batches() -> list[tuple[Any, Keys, bytes, list[Any]]]:
 MESSAGE_BATCHES = message_batches()
 
 
-def worker(index: int, deadline: float, stats: dict[str, int]) -> None:
+def worker(index: int, deadline: float, stats: dict[str, int], panics: bool) -> None:
     mine = tag(index)
     others = [tag(i) for i in range(THREADS) if i != index]
     bad = OPEN.replace(b'"Open"', f'"{mine}"'.encode())
@@ -93,22 +96,31 @@ def worker(index: int, deadline: float, stats: dict[str, int]) -> None:
         assert OrderEvent.from_json(OPEN).to_json() == OPEN
         assert_mine(native_last_error())
         stats["errors"] += 2
-        if rounds % 50 == 0:
+        if panics and rounds % 50 == 0:
             with pytest.raises(BarterPanicError) as panicked:
-                check(lib.barter_debug_panic(panic_message, len(panic_message)))
+                check(debug_panic(panic_message))
             assert panicked.value.message == f"panic in barter-ffi: panic {mine}"
             stats["panics"] += 1
     stats["rounds"] += rounds
 
 
 def test_eight_threads_decode_and_encode_correctly_for_ten_seconds() -> None:
-    deadline = time.monotonic() + SECONDS
+    run_threads(SECONDS, panics=False)
+
+
+@pytest.mark.hooks
+def test_eight_threads_each_read_their_own_panics() -> None:
+    assert run_threads(3.0, panics=True)["panics"] > 0
+
+
+def run_threads(seconds: float, panics: bool) -> dict[str, int]:
+    deadline = time.monotonic() + seconds
     stats = [{"rounds": 0, "events": 0, "errors": 0, "panics": 0} for _ in range(THREADS)]
     failures: list[BaseException] = []
 
     def run(index: int) -> None:
         try:
-            worker(index, deadline, stats[index])
+            worker(index, deadline, stats[index], panics)
         except BaseException as exc:  # reported below, in the main thread
             failures.append(exc)
 
@@ -117,12 +129,12 @@ def test_eight_threads_decode_and_encode_correctly_for_ten_seconds() -> None:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=SECONDS + 120)
+        thread.join(timeout=seconds + 120)
     elapsed = time.monotonic() - started
     assert not any(thread.is_alive() for thread in threads), "a thread hung"
     if failures:
         raise failures[0]
-    assert elapsed >= SECONDS
+    assert elapsed >= seconds
     assert all(s["rounds"] > 0 and s["panics"] >= 0 for s in stats)
     total = {key: sum(s[key] for s in stats) for key in stats[0]}
     print(
@@ -130,3 +142,4 @@ def test_eight_threads_decode_and_encode_correctly_for_ten_seconds() -> None:
         f"{total['events']} events decoded or encoded, {total['errors']} thread-local errors "
         f"checked, {total['panics']} panics caught"
     )
+    return total

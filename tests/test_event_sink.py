@@ -15,16 +15,12 @@ from typing import Any, Callable
 import pytest
 
 from barter_python import BarterValueError
-from barter_python._sink import (
-    BarterClosedError,
-    EventSink,
-    FullPolicy,
-    Producer,
-    ProducerReport,
-    SinkStats,
-    producer_events_json,
-)
+from barter_python._sink import BarterClosedError, EventSink, FullPolicy, SinkStats
 from barter_python.execution import Keys, OrderEvent
+from hooks import Producer, ProducerReport, producer_events_json, start_producer
+
+# Every producer here is a test hook of the library's test variant.
+pytestmark = pytest.mark.hooks
 
 
 def consume(
@@ -75,7 +71,7 @@ def test_a_million_events_from_two_producers_block_policy() -> None:
     n = 500_000  # per producer: 1,000,000 events in all
     capacity = 4096
     sink = EventSink(capacity, FullPolicy.BLOCK)
-    producers = [sink._start_test_producer(p, n, Keys.UNINDEXED) for p in range(2)]
+    producers = [start_producer(sink, p, n, Keys.UNINDEXED) for p in range(2)]
     done = stop_when_done(sink, producers)
     seen, sequences, most_pending = consume(sink, 2, max_events=1024, slow_every=64)
     reports = done()
@@ -105,7 +101,7 @@ def test_reject_policy_counts_every_refused_push() -> None:
     n = 100_000
     capacity = 512
     sink = EventSink(capacity, FullPolicy.REJECT)
-    producers = [sink._start_test_producer(p, n, Keys.INDEXED) for p in range(2)]
+    producers = [start_producer(sink, p, n, Keys.INDEXED) for p in range(2)]
     done = stop_when_done(sink, producers)
     seen, sequences, most_pending = consume(sink, 2, max_events=256, slow_every=4)
     reports = done()
@@ -126,7 +122,7 @@ def test_reject_policy_counts_every_refused_push() -> None:
 def test_drained_events_equal_the_json_decode_of_the_same_events() -> None:
     for keys in Keys:
         with EventSink(64) as sink:
-            report = sink._start_test_producer(7, 40, keys).join()
+            report = start_producer(sink, 7, 40, keys).join()
             assert (report.accepted, report.rejected, report.closed) == (40, 0, False)
             drained = sink.drain(100)
         expected = OrderEvent.from_json_lines(producer_events_json(7, 0, 40, keys), keys)
@@ -146,7 +142,7 @@ def test_a_drain_waits_at_most_its_timeout() -> None:
 
 def test_closing_while_producers_push_ends_promptly() -> None:
     sink = EventSink(16, FullPolicy.BLOCK)
-    producers = [sink._start_test_producer(p, 10_000_000, Keys.UNINDEXED) for p in range(2)]
+    producers = [start_producer(sink, p, 10_000_000, Keys.UNINDEXED) for p in range(2)]
     time.sleep(0.05)  # the queue is full, both producers wait for room
     started = time.monotonic()
     stats = sink.close()
@@ -189,7 +185,7 @@ def test_a_closed_sink_refuses_use_and_closes_twice() -> None:
     with pytest.raises(BarterClosedError, match="the event sink is closed"):
         sink.drain()
     with pytest.raises(BarterValueError):
-        sink._start_test_producer(0, 1)
+        start_producer(sink, 0, 1)
 
 
 def test_bad_arguments() -> None:
@@ -206,7 +202,7 @@ def test_bad_arguments() -> None:
 
 def test_a_sink_dropped_without_close_releases_a_blocked_producer() -> None:
     sink = EventSink(4, FullPolicy.BLOCK)
-    producer = sink._start_test_producer(0, 100)
+    producer = start_producer(sink, 0, 100)
     reports: list[ProducerReport] = []
     joiner = threading.Thread(target=lambda: reports.append(producer.join()), daemon=True)
     joiner.start()

@@ -33,14 +33,14 @@ from typing import Any, Callable
 
 import pytest
 
-import barter_python
 from barter_python import BarterPanicError, Status
-from barter_python._native import check, ffi, lib
+from barter_python._native import check, ffi, library_path
 from barter_python.execution import OrderEvent as PyOrderEvent
 from barter_python.limits import get_limits, temporary_limits
 from conftest import CASES, MESSAGES
+from hooks import debug_panic
 
-LIBRARY = Path(barter_python.__file__).parent / "libbarter_ffi.so"
+LIBRARY = library_path()
 HEADER = Path(__file__).resolve().parent.parent / "include" / "barter_ffi.h"
 SIZE_MAX = (1 << (8 * sizeof(c_size_t))) - 1
 ONE, ARRAY, LINES, COLLECT = 1, 2, 3, 1
@@ -48,7 +48,7 @@ OPEN = next(c.serde for c in CASES if c.name == "open").encode()
 
 # The library through ctypes alone. The module-level handle is shared by all
 # tests; argtypes are set per function below.
-C = ctypes.CDLL(str(LIBRARY))
+C = ctypes.CDLL(LIBRARY)
 
 
 # --- minimal declarations of the structs these tests touch --------------------------
@@ -148,7 +148,6 @@ FUNCTIONS: dict[str, list[Any]] = {
     "barter_library_version": [P],
     "barter_last_error": [P],
     "barter_buffer_free": [P],
-    "barter_debug_panic": [P, c_size_t],
     "barter_limits_get": [P],
     "barter_limits_set": [P],
     "barter_decode": [c_uint32, c_uint32, P, c_size_t, c_uint32, c_uint32, P],
@@ -316,7 +315,6 @@ def test_null_in_each_pointer_position() -> None:
             "out_align",
         ),
         (lambda: C.barter_library_version(None), Status.NULL_POINTER, "`out`"),
-        (lambda: C.barter_debug_panic(None, 3), Status.NULL_POINTER, "`message`"),
         (lambda: C.barter_limits_get(None), Status.NULL_POINTER, "`out`"),
         (lambda: C.barter_limits_set(None), Status.NULL_POINTER, "`limits`"),
         (
@@ -602,10 +600,20 @@ def test_limits_set_refuses_out_of_range_values_and_changes_nothing() -> None:
         assert bytes(after) == bytes(before)
 
 
-# --- panics -------------------------------------------------------------------------
+# --- panics (the test variant's barter_debug_panic) ------------------------------------
 
 
+@pytest.fixture
+def panicking() -> None:
+    C.barter_debug_panic.argtypes = [P, c_size_t]
+
+
+@pytest.mark.hooks
+@pytest.mark.usefixtures("panicking")
 def test_a_panic_becomes_a_status_and_the_next_call_works() -> None:
+    # NULL with a length is refused before any panic.
+    assert C.barter_debug_panic(None, 3) == Status.NULL_POINTER
+    assert last_error() == "`message` must not be NULL"
     message = "boom from ctypes: ünïcode".encode()
     assert C.barter_debug_panic(message, len(message)) == Status.PANIC
     assert last_error() == "panic in barter-ffi: boom from ctypes: ünïcode"
@@ -620,16 +628,18 @@ def test_a_panic_becomes_a_status_and_the_next_call_works() -> None:
     assert last_error() == "panic in barter-ffi: \ufffd!"
 
 
+@pytest.mark.hooks
 def test_python_raises_a_clear_error_for_a_panic() -> None:
-    message = b"on purpose"
     with pytest.raises(BarterPanicError, match=r"^panic in barter-ffi: on purpose$") as info:
-        check(lib.barter_debug_panic(message, len(message)))
+        check(debug_panic(b"on purpose"))
     assert info.value.status is Status.PANIC
     assert isinstance(info.value, RuntimeError)
     # And the package keeps working.
     assert PyOrderEvent.from_json(OPEN).to_json() == OPEN
 
 
+@pytest.mark.hooks
+@pytest.mark.usefixtures("panicking")
 def test_a_panic_in_one_thread_leaves_other_threads_alone() -> None:
     seen: dict[str, Any] = {}
 

@@ -9,6 +9,12 @@
   it works wherever cffi does. ``BARTER_PYTHON_NATIVE=api`` refuses the
   fallback instead.
 
+``BARTER_PYTHON_LIBRARY=/path/to/libbarter_ffi.so`` runs the package on
+another build of the library than the shipped one (a debug build, or the test
+variant with the cargo feature ``testing`` that this project's own tests
+use). It implies ABI mode, because the compiled extension is linked to the
+shipped library; the handshake below still checks that build.
+
 Both modes expose the same ``ffi`` and ``lib`` (functions, enum values and
 the ``#define`` integer constants), so the rest of the package does not know
 which one it runs on. Importing this module performs the ABI handshake in
@@ -42,18 +48,22 @@ __all__ = [
 ]
 
 #: The ABI version this Python code speaks. Bumped together with the Rust side.
-ABI_VERSION = 4
+ABI_VERSION = 5
 
 #: The environment variable that picks the mode: "api", "abi", or unset (auto).
 MODE_VARIABLE = "BARTER_PYTHON_NATIVE"
+#: The environment variable naming another build of the library (ABI mode).
+LIBRARY_VARIABLE = "BARTER_PYTHON_LIBRARY"
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 _LIBRARY = "libbarter_ffi.dylib" if sys.platform == "darwin" else "libbarter_ffi.so"
 
 
 def library_path() -> str:
-    """The path of the shared library shipped in the package (libbarter_ffi.so)."""
-    return str(_PACKAGE_DIR / _LIBRARY)
+    """The path of the shared library the package runs on: the one shipped
+    in the package (libbarter_ffi.so), or the build named by
+    ``BARTER_PYTHON_LIBRARY``."""
+    return os.environ.get(LIBRARY_VARIABLE) or str(_PACKAGE_DIR / _LIBRARY)
 
 
 def header_path() -> str:
@@ -85,6 +95,13 @@ def _load() -> tuple[Any, Any, str]:
     wanted = os.environ.get(MODE_VARIABLE, "")
     if wanted not in ("", "api", "abi"):
         raise ImportError(f'{MODE_VARIABLE} must be "api", "abi" or unset, not {wanted!r}')
+    if os.environ.get(LIBRARY_VARIABLE):
+        if wanted == "api":
+            raise ImportError(
+                f"{LIBRARY_VARIABLE} names another build of the library, which only "
+                f"ABI mode can load: {MODE_VARIABLE}=api contradicts it"
+            )
+        wanted = "abi"
     api_error = None
     if wanted != "abi":
         try:

@@ -19,7 +19,7 @@ from typing import Any, Generic, NamedTuple, TypeVar, Union
 from . import _codec, _fastpath  # noqa: F401  (_fastpath registers the batch fast paths)
 from ._codec import Keys
 from ._messages import AccountEvent, OrderEvent
-from ._native import check, ffi, lib, string, take_buffer
+from ._native import check, ffi, lib, string
 from .errors import BarterClosedError, BarterValueError, Status
 
 #: What a sink carries.
@@ -82,16 +82,6 @@ class DrainedBatch(NamedTuple):
     #: The sink is closed and this drain took its last event.
     finished: bool
     failures: list[SinkFailure]
-
-
-class ProducerReport(NamedTuple):
-    """What a test producer thread did."""
-
-    accepted: int
-    rejected: int
-    #: It stopped early because the sink was closed.
-    closed: bool
-    elapsed_ns: int
 
 
 class _BatchView:
@@ -333,58 +323,13 @@ class EventSink(Closing[SinkStats]):
         check(lib.barter_event_sink_free(holder))
         return self._final
 
-    # --- test and benchmark hooks ------------------------------------------------------
-
-    def _start_test_producer(
-        self, producer: int, count: int, keys: Keys = Keys.UNINDEXED
-    ) -> Producer:
-        """TEST AND BENCHMARK HOOK: starts a Rust thread pushing ``count``
-        order events (``strategy="producer-{producer}"``, ``cid=str(n)`` for
-        n = 0, 1, ...) with this sink's full-queue policy."""
-        handle = self._handle.acquire()
-        try:
-            out = ffi.new("BarterTestProducer **")
-            check(lib.barter_test_producer_start(handle, producer, count, Keys(keys), out))
-            return Producer(out)
-        finally:
-            self._handle.release()
-
-
-class Producer:
-    """TEST AND BENCHMARK HOOK: a Rust producer thread; ``join()`` once."""
-
-    __slots__ = ("_out",)
-
-    def __init__(self, out: Any) -> None:
-        self._out = out
-
-    def join(self) -> ProducerReport:
-        """Waits for the thread (drain or close the sink, or it waits for room)."""
-        report = ffi.new("BarterTestProducerReport *")
-        check(lib.barter_test_producer_join(self._out, report))
-        r = report[0]
-        return ProducerReport(r.accepted, r.rejected, bool(r.closed), r.elapsed_ns)
-
-
-def producer_events_json(
-    producer: int, first: int, count: int, keys: Keys = Keys.UNINDEXED
-) -> bytes:
-    """TEST AND BENCHMARK HOOK: serde's JSON lines of the events a test
-    producer pushes (``first`` to ``first + count - 1``), made by Rust."""
-    out = ffi.new("BarterBuffer **")
-    check(lib.barter_test_events_json(producer, first, count, Keys(keys), out))
-    return take_buffer(out)
-
 
 __all__ = [
     "BarterClosedError",
     "DrainedBatch",
     "EventSink",
     "FullPolicy",
-    "Producer",
-    "ProducerReport",
     "SinkFailure",
     "SinkItem",
     "SinkStats",
-    "producer_events_json",
 ]

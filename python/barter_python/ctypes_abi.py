@@ -56,7 +56,7 @@ from typing import Any
 
 # --- #define constants --------------------------------------------------------
 
-BARTER_ABI_VERSION = 4
+BARTER_ABI_VERSION = 5
 BARTER_DECODE_COLLECT_ERRORS = 1
 BARTER_DECIMAL_MAX_SCALE = 28
 BARTER_MAX_INPUT_BYTES = 1073741824
@@ -145,7 +145,6 @@ BARTER_ABI_STRUCT_EVENT_BATCH = 29
 BARTER_ABI_STRUCT_SINK_STATS = 30
 BARTER_ABI_STRUCT_SESSION_OPTIONS = 31
 BARTER_ABI_STRUCT_SESSION_REPLY = 32
-BARTER_ABI_STRUCT_TEST_PRODUCER_REPORT = 33
 BARTER_ABI_STRUCT_SYSTEM_OPTIONS = 34
 BARTER_ABI_STRUCT_INSTRUMENT_FILTER = 35
 BARTER_ABI_STRUCT_AUDIT_STATS = 36
@@ -280,10 +279,6 @@ class BarterEventSink(Structure):
 
 
 class BarterSession(Structure):
-    """Opaque: only ever used through a pointer."""
-
-
-class BarterTestProducer(Structure):
     """Opaque: only ever used through a pointer."""
 
 
@@ -715,16 +710,6 @@ class BarterSinkStats(Structure):
     ]
 
 
-class BarterTestProducerReport(Structure):
-    _fields_ = [
-        ("accepted", c_uint64),
-        ("rejected", c_uint64),
-        ("closed", c_uint32),
-        ("reserved", c_uint32),
-        ("elapsed_ns", c_uint64),
-    ]
-
-
 class BarterSystemOptions(Structure):
     _fields_ = [
         ("feed_mode", c_uint32),
@@ -808,7 +793,6 @@ STRUCTS: dict[str, type[ctypes.Structure] | type[ctypes.Union]] = {
         BarterSinkError,
         BarterEventBatch,
         BarterSinkStats,
-        BarterTestProducerReport,
         BarterSystemOptions,
         BarterInstrumentFilter,
         BarterAuditStats,
@@ -822,7 +806,6 @@ OPAQUE: dict[str, type[ctypes.Structure]] = {
         BarterDecodeStream,
         BarterEventSink,
         BarterSession,
-        BarterTestProducer,
         BarterSystem,
         BarterMarketData,
         BarterBacktest,
@@ -841,7 +824,6 @@ FUNCTIONS: dict[str, tuple[Any, list[Any]]] = {
     "barter_library_version": (_Status, [POINTER(BarterStr)]),
     "barter_last_error": (_Status, [POINTER(BarterStr)]),
     "barter_buffer_free": (_Status, [POINTER(POINTER(BarterBuffer))]),
-    "barter_debug_panic": (_Status, [_Bytes, c_size_t]),
     "barter_limits_get": (_Status, [POINTER(BarterLimits)]),
     "barter_limits_set": (_Status, [POINTER(BarterLimits)]),
     "barter_decode": (
@@ -905,24 +887,6 @@ FUNCTIONS: dict[str, tuple[Any, list[Any]]] = {
     "barter_event_sink_close": (_Status, [POINTER(BarterEventSink)]),
     "barter_event_sink_discard": (_Status, [POINTER(BarterEventSink), POINTER(c_uint64)]),
     "barter_event_sink_free": (_Status, [POINTER(POINTER(BarterEventSink))]),
-    "barter_test_producer_start": (
-        _Status,
-        [
-            POINTER(BarterEventSink),
-            c_uint32,
-            c_uint64,
-            c_uint32,
-            POINTER(POINTER(BarterTestProducer)),
-        ],
-    ),
-    "barter_test_producer_join": (
-        _Status,
-        [POINTER(POINTER(BarterTestProducer)), POINTER(BarterTestProducerReport)],
-    ),
-    "barter_test_events_json": (
-        _Status,
-        [c_uint32, c_uint64, c_uint64, c_uint32, POINTER(POINTER(BarterBuffer))],
-    ),
     # The stream reads `input` until it is freed: keep the bytes alive as long.
     "barter_decode_stream_new": (
         _Status,

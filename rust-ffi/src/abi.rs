@@ -28,9 +28,7 @@ use crate::ctypes::timestamp::BarterTimestamp;
 use crate::messages::BarterBatch;
 use crate::order_events::BarterOrderEventBatch;
 use crate::session::{BarterSessionOptions, BarterSessionReply};
-use crate::sink::{
-    BarterEventBatch, BarterSinkEntry, BarterSinkError, BarterSinkStats, BarterTestProducerReport,
-};
+use crate::sink::{BarterEventBatch, BarterSinkEntry, BarterSinkError, BarterSinkStats};
 use crate::status::{ffi_call, out_param, BarterStatus};
 use crate::system::audit::BarterAuditStats;
 use crate::system::backtest::BarterBacktestArgs;
@@ -40,7 +38,7 @@ use crate::system::BarterSystemOptions;
 use std::mem::{align_of, size_of};
 
 /// Bumped on every change to a public struct, tag value or signature.
-pub const BARTER_ABI_VERSION: u32 = 4;
+pub const BARTER_ABI_VERSION: u32 = 5;
 
 /// Names a public struct for `barter_abi_struct_layout`.
 #[repr(C)]
@@ -78,7 +76,8 @@ pub enum BarterAbiStruct {
     SinkStats = 30,
     SessionOptions = 31,
     SessionReply = 32,
-    TestProducerReport = 33,
+    // 33 named the test producer's report, which left the product ABI in
+    // version 5 (it lives in the `testing` build only); never reuse it.
     SystemOptions = 34,
     InstrumentFilter = 35,
     AuditStats = 36,
@@ -128,7 +127,6 @@ c_tag!(BarterAbiStruct {
     SinkStats,
     SessionOptions,
     SessionReply,
-    TestProducerReport,
     SystemOptions,
     InstrumentFilter,
     AuditStats,
@@ -211,7 +209,6 @@ pub unsafe extern "C" fn barter_abi_struct_layout(
             S::SinkStats => layout::<BarterSinkStats>(),
             S::SessionOptions => layout::<BarterSessionOptions>(),
             S::SessionReply => layout::<BarterSessionReply>(),
-            S::TestProducerReport => layout::<BarterTestProducerReport>(),
             S::SystemOptions => layout::<BarterSystemOptions>(),
             S::InstrumentFilter => layout::<BarterInstrumentFilter>(),
             S::AuditStats => layout::<BarterAuditStats>(),

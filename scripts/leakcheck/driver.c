@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "barter_ffi.h"
+#include "barter_ffi_hooks.h"
 
 static unsigned long failures;
 static unsigned long events;

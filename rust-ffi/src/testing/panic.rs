@@ -1,10 +1,10 @@
-//! A test hook: an exported function that panics on purpose, so bindings and
-//! tests can watch the panic barrier at work from the outside.
+//! An exported function that panics on purpose, so bindings and tests can
+//! watch the panic barrier at work from the outside.
 
 use crate::batch::input_slice;
 use crate::status::{ffi_call, BarterStatus};
 
-/// TEST HOOK, not for production use: panics inside the library with
+/// TEST HOOK (`testing` builds only): panics inside the library with
 /// `message` (`len` bytes; invalid UTF-8 is replaced) to show that no panic
 /// crosses the C ABI. Returns `BARTER_STATUS_PANIC`, and `barter_last_error`
 /// then reads "panic in barter-ffi: <message>"; the library stays usable. It
