@@ -23,7 +23,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import Extension, setup
 from setuptools.command.build import build
 from setuptools.command.build_ext import build_ext
 from setuptools.command.build_py import build_py
@@ -115,6 +115,22 @@ class CargoBuildExt(build_ext):
             shutil.copy2(built, package_dir / LIBRARY)
 
 
+# CPython's builder of typed records (python/barter_python/_cbuild.c): C
+# reading the header's structs, against the stable ABI like cffi's module.
+# PyPy builds the records in Python, where its JIT is fastest.
+CBUILD = (
+    [
+        Extension(
+            "barter_python._cbuild",
+            sources=["python/barter_python/_cbuild.c"],
+            include_dirs=[str(HEADER.parent.relative_to(Path(__file__).resolve().parent))],
+            py_limited_api=True,
+        )
+    ]
+    if sys.implementation.name == "cpython"
+    else []
+)
+
 # On CPython cffi compiles the extension against the stable ABI (it is named
 # _barter_ffi.abi3.so), so one wheel serves every CPython from 3.9 on. PyPy
 # has no stable ABI: its wheels name their interpreter.
@@ -124,5 +140,6 @@ setup(
     version=package_field("version"),
     cmdclass={"build": BuildNeedsCargo, "build_py": BuildPyWithHeader, "build_ext": CargoBuildExt},
     cffi_modules=["build_ffi.py:ffibuilder"],
+    ext_modules=CBUILD,
     options=ABI3,
 )

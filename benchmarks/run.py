@@ -30,6 +30,8 @@ sys.path.insert(0, str(HERE))
 import paths  # noqa: E402
 import peers  # noqa: E402
 
+from barter_python import _codec, _fastpath, builder  # noqa: E402
+from barter_python._native import lib  # noqa: E402
 from barter_python.execution import (  # noqa: E402
     CancelInFlight,
     Cancelled,
@@ -214,6 +216,16 @@ def _tuple_floor(w: Workload) -> None:
     w.run("floor: plain tuples", lambda: paths.tuple_floor(values), same=None)
 
 
+def _cffi_builder(w: Workload) -> None:
+    """The batch decode on CPython with its C builder turned off (as with
+    BARTER_PYTHON_BUILDER=cffi). PyPy's batch row is this builder already."""
+    if builder() != "c":
+        return
+    decode = _fastpath._without_gc(_fastpath._cffi_order_event_decoders()[0])
+    _codec.FAST_DECODERS[lib.BARTER_MESSAGE_ORDER_EVENT] = decode
+    w.run("bridge: JSON lines batch, cffi builder", lambda: paths.bridge_lines(w.data))
+
+
 def _batch_of_1000(w: Workload) -> None:
     chunk = b"\n".join(w.lines[:1000])
     ns, _ = best_ns(lambda: paths.bridge_lines(chunk), 1000, w.repeat)
@@ -229,6 +241,7 @@ ENTRIES = [
     Entry("bridge: JSON lines batch, one thread",
          lambda w: w.run("bridge: JSON lines batch, one thread",
                          lambda: paths.bridge_lines_one_thread(w.data))),
+    Entry("bridge: JSON lines batch, cffi builder", _cffi_builder),
     Entry("bridge: from_json per event", _from_json),
     Entry("bridge: Rust-origin structs", _rust_origin),
     Entry("json.loads + build", lambda w: w.run("json.loads + build",
@@ -287,6 +300,10 @@ def main() -> int:
         / r["bridge: batch of 1,000"],
         "memory peak / held": memory["peak_over_held"],
     }
+    if "bridge: JSON lines batch, cffi builder+full" in r:
+        ratios["cffi builder / C builder (full)"] = (
+            r["bridge: JSON lines batch, cffi builder+full"] / r["bridge: JSON lines batch+full"]
+        )
     if "msgspec typed+full" in r:
         ratios["bridge batch / msgspec (full)"] = (
             r["bridge: JSON lines batch+full"] / r["msgspec typed+full"]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import platform
+import subprocess
+import sys
 from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from barter_python import _codec
+from barter_python import _codec, _fastpath, builder
 from barter_python._native import lib
 from barter_python.execution import Keys, OrderEvent
 from conftest import CASES, MESSAGES
@@ -59,3 +63,30 @@ def test_decimals_from_parts_are_exact_and_keep_scale_and_sign(
 
 def test_a_negative_zero_keeps_its_sign() -> None:
     assert str(_codec.decimal_of(0, 2, True)) == "-0.00"
+
+
+def test_one_builder_is_chosen_at_import() -> None:
+    wanted = os.environ.get(_fastpath.BUILDER_VARIABLE)
+    cpython = platform.python_implementation() == "CPython"
+    assert builder() == ("c" if cpython and wanted != "cffi" else "cffi")
+
+
+def run_with_builder(value: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, **{_fastpath.BUILDER_VARIABLE: value})
+    code = "import barter_python; print(barter_python.builder())"
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+
+
+def test_the_builder_variable_is_obeyed_or_refused_by_name() -> None:
+    assert run_with_builder("cffi").stdout == "cffi\n"
+    unknown = run_with_builder("rust")
+    assert unknown.returncode != 0
+    assert 'BARTER_PYTHON_BUILDER must be "c", "cffi" or unset, not \'rust\'' in unknown.stderr
+    c = run_with_builder("c")
+    if platform.python_implementation() == "CPython":
+        assert c.stdout == "c\n"
+    else:
+        assert c.returncode != 0
+        assert "BARTER_PYTHON_BUILDER=c: the C builder is CPython's only" in c.stderr

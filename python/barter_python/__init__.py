@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from ._fastpath import builder
 from ._native import MODE, header_path, library_path, library_version
 from .errors import (
     BarterClosedError,
@@ -24,7 +25,8 @@ from .errors import (
 
 def native_mode() -> str:
     """How the library was loaded: ``"api"`` (the compiled cffi extension) or
-    ``"abi"`` (cffi's ABI mode over the shipped header, the fallback)."""
+    ``"abi"`` (cffi's ABI mode over the shipped header, the fallback).
+    :func:`builder` says what builds the typed records."""
     return MODE
 
 
@@ -47,6 +49,7 @@ __all__ = [
     "BarterValueError",
     "Status",
     "__version__",
+    "builder",
     "header_path",
     "library_path",
     "library_version",

@@ -2,26 +2,27 @@
 every order-event decode and drain, and of the one struct a single
 ``from_json`` decodes into reused memory.
 
-One loop builds the objects from the fields ordinary events use; each
-interpreter gets those fields its cheapest way:
+One builder per interpreter, chosen once at import (``builder()`` says which):
 
-- CPython, where each cffi field read costs ~50-80 ns: one ``ffi.buffer`` of
-  the batch and ``struct.iter_unpack``. The format comes from cffi's view of
-  the layout (so it follows the header) and skips every field the loop does
-  not read as padding: unpacking costs per field, not per byte.
-- PyPy, whose JIT makes a cffi field read a few ns: direct field reads.
+- ``"c"``, on CPython: the C extension ``barter_python._cbuild`` reads the
+  structs and makes each record with its type's allocator, in C.
+  ``BARTER_PYTHON_BUILDER=cffi`` turns it off.
+- ``"cffi"``, on PyPy (whose JIT makes a cffi field read a few ns), and on a
+  CPython without the extension: one Python loop over cffi field reads.
 
-Strings are cut from one text of the batch's string buffer. An event the
-loop does not handle (an ``OpenFailed`` state's error, ~5% of a typical
-stream) is built by the per-field decoder instead, so the error classes
-keep one decoder. The tests compare every event with ``_from_c``'s.
+Both cut strings from the batch's UTF-8 string buffer. An event they do not
+handle (an ``OpenFailed`` state's error, ~5% of a typical stream; a key
+barter's ``OrderKey`` cannot have) is built by the per-field decoder
+instead, so the error classes keep one decoder. The tests compare every
+event with ``_from_c``'s, under each builder.
 """
 
 from __future__ import annotations
 
+import importlib
+import os
 import platform
-import struct
-from collections.abc import Iterable
+from types import ModuleType
 from typing import Any, Callable
 
 from . import _codec
@@ -41,85 +42,110 @@ from ._order_state import (
 from ._record import make
 from .timestamp import Timestamp
 
-_CODES = {1: "B", 2: "H", 4: "I", 8: "Q"}
-
-#: The fields of a row, in struct order; the loop unpacks them positionally.
-ROW = (
-    "key.exchange.kind",
-    "key.exchange.index",
-    "key.exchange.name.ptr",
-    "key.exchange.name.len",
-    "key.instrument.kind",
-    "key.instrument.index",
-    "key.instrument.name.ptr",
-    "key.instrument.name.len",
-    "key.strategy.ptr",
-    "key.strategy.len",
-    "key.cid.ptr",
-    "key.cid.len",
-    "state.kind",
-    "state.has_order",
-    "state.id.ptr",
-    "state.id.len",
-    "state.time_exchange.seconds",
-    "state.time_exchange.nanos",
-    "state.filled_quantity.mantissa_lo",
-    "state.filled_quantity.mantissa_hi",
-    "state.filled_quantity.scale",
-    "state.filled_quantity.negative",
-)
-
-
-def row_format(c_type: str, fields: tuple[str, ...]) -> struct.Struct:
-    """A format spanning all of ``c_type`` (as ``iter_unpack`` needs) that
-    unpacks the named scalar fields and skips the rest as padding. Nested
-    fields are named with dots, e.g. ``key.cid.len``; they must come in
-    struct order, as the tuple's positions follow it."""
-    leaves: dict[str, tuple[int, Any]] = {}
-
-    def walk(ctype: Any, prefix: str, base: int) -> None:
-        for name, field in ctype.fields:
-            if field.type.kind == "struct":
-                walk(field.type, f"{prefix}{name}.", base + field.offset)
-            else:
-                leaves[f"{prefix}{name}"] = (base + field.offset, field.type)
-
-    walk(ffi.typeof(c_type), "", 0)
-    codes, position = ["="], 0
-    for name in fields:
-        offset, ctype = leaves[name]
-        if offset < position:
-            raise RuntimeError(f"{c_type}.{name} is not in struct order in the row")
-        if offset > position:
-            codes.append(f"{offset - position}x")
-        code = _CODES[ffi.sizeof(ctype)]
-        codes.append(code.lower() if ctype.cname.startswith("int") else code)
-        position = offset + ffi.sizeof(ctype)
-    codes.append(f"{ffi.sizeof(c_type) - position}x")
-    return struct.Struct("".join(codes))
-
+#: The environment variable that picks the builder: "c", "cffi", or unset
+#: (the C builder where it can be imported).
+BUILDER_VARIABLE = "BARTER_PYTHON_BUILDER"
 
 Decoder = Callable[[Any, Any], list[Any]]
 OneDecoder = Callable[[Scratch, int, Any], Any]
 
+#: The states an event's kind alone decides: immutable, so one instance
+#: serves every event.
+_UNITS: dict[int, Any] = {
+    OpenInFlight._kind: OpenInFlight(),
+    FullyFilled._kind: FullyFilled(),
+    Expired._kind: Expired(),
+    CancelInFlight._kind: make(CancelInFlight, (None,)),
+}
+_EXCHANGES = {member.value: member for member in ExchangeId}
 
-def _order_event_decoders(unpacked: bool) -> tuple[Decoder, OneDecoder]:  # noqa: PLR0915
-    """The decoder of a batch, and of one item in a ``Scratch``."""
-    layout = row_format("BarterOrderEvent", ROW)
-    size, unpack, unpack_one = layout.size, layout.iter_unpack, layout.unpack_from
+
+#: The structs the C builder reads, in the order its ``layout()`` gives them.
+_C_STRUCTS = ("BarterOrderEvent", "BarterMarketStreamEvent")
+
+
+def _load_builder() -> ModuleType | None:
+    wanted = os.environ.get(BUILDER_VARIABLE, "")
+    if wanted not in ("", "c", "cffi"):
+        raise ImportError(f'{BUILDER_VARIABLE} must be "c", "cffi" or unset, not {wanted!r}')
+    if wanted == "cffi" or platform.python_implementation() != "CPython":
+        if wanted == "c":
+            raise ImportError(f"{BUILDER_VARIABLE}=c: the C builder is CPython's only")
+        return None
+    try:
+        module = importlib.import_module("._cbuild", __package__)
+    except ImportError as exc:
+        if wanted == "c":
+            raise ImportError(f"{BUILDER_VARIABLE}=c, but the C builder is missing: {exc}") from exc
+        return None
+    built_for = (lib.BARTER_ABI_VERSION, *map(ffi.sizeof, _C_STRUCTS))
+    if module.layout() != built_for:
+        raise ImportError(
+            f"barter_python._cbuild was compiled for ABI and struct sizes {module.layout()}, "
+            f"the library has {built_for}: reinstall the package"
+        )
+    module.configure(
+        OrderEvent,
+        OrderKey,
+        Open,
+        Cancelled,
+        CancelInFlight,
+        Timestamp,
+        _UNITS,
+        _EXCHANGES,
+        multiply,
+        UNITS,
+        OrderEvent._from_c,
+        state_from_c,
+    )
+    return module
+
+
+_CBUILD = _load_builder()
+
+
+def builder() -> str:
+    """Which builder makes the typed records: ``"c"`` (CPython's C
+    extension) or ``"cffi"`` (Python over cffi field reads)."""
+    return "c" if _CBUILD is not None else "cffi"
+
+
+def _c_order_event_decoders(cbuild: Any) -> tuple[Decoder, OneDecoder]:
+    """The C builder's decoder of a batch, and of one item in a ``Scratch``."""
+    size = ffi.sizeof("BarterOrderEvent")
+    order_events = cbuild.order_events
+    null = ffi.cast("uint8_t *", 0)
+
+    def decode(batch: Any, keys: Any) -> list[Any]:
+        items = ffi.cast("BarterOrderEvent *", batch.items)
+        strings = batch.strings
+        # Addresses as ints: a pointer difference, ~6x faster than int(cast).
+        events: list[Any] = order_events(
+            ffi.cast("uint8_t *", items) - null,
+            batch.len,
+            strings.ptr - null,
+            strings.len,
+            items,
+            keys,
+        )
+        return events
+
+    def decode_one(scratch: Scratch, used: int, keys: Any) -> Any:
+        # The strings follow the struct in the scratch memory.
+        items = scratch.items("BarterOrderEvent *")
+        return order_events(scratch.address, 1, scratch.address + size, used - size, items, keys)[0]
+
+    return decode, decode_one
+
+
+def _cffi_order_event_decoders() -> tuple[Decoder, OneDecoder]:  # noqa: PLR0915
+    """The cffi builder's decoder of a batch, and of one item in a ``Scratch``."""
+    size = ffi.sizeof("BarterOrderEvent")
     index_kind, name_kind = lib.BARTER_KEY_KIND_INDEX, lib.BARTER_KEY_KIND_NAME
-    units: dict[int, Any] = {
-        OpenInFlight._kind: OpenInFlight(),
-        FullyFilled._kind: FullyFilled(),
-        Expired._kind: Expired(),
-        # Immutable, so one instance serves every event.
-        CancelInFlight._kind: make(CancelInFlight, (None,)),
-    }
+    units, exchanges = _UNITS, _EXCHANGES
     timed = {Open._kind, CancelInFlight._kind, Cancelled._kind}
     open_kind, cancelled_kind = Open._kind, Cancelled._kind
-    exchanges = {member.value: member for member in ExchangeId}
     from_c = OrderEvent._from_c
-    null = ffi.cast("uint8_t *", 0)
 
     def decode(batch: Any, keys: Any) -> list[Any]:
         count = batch.len
@@ -128,28 +154,17 @@ def _order_event_decoders(unpacked: bool) -> tuple[Decoder, OneDecoder]:  # noqa
         strings = batch.strings
         start = strings.ptr
         items = ffi.cast("BarterOrderEvent *", batch.items)
-        if unpacked:
-            # The address as an int, ~6x faster than int(cast).
-            base: Any = start - null
-            rows: Iterable[Any] = unpack(ffi.buffer(batch.items, count * size))
-        else:
-            base, rows = start, range(count)
-        return build(items, rows, base, ffi.buffer(start, strings.len)[:], keys)
+        return build(items, count, start, ffi.buffer(start, strings.len)[:], keys)
 
     def decode_one(scratch: Scratch, used: int, keys: Any) -> Any:
         # The strings follow the struct in the scratch memory.
         items = scratch.items("BarterOrderEvent *")
-        if unpacked:
-            base: Any = scratch.address + size
-            rows: Iterable[Any] = (unpack_one(scratch.buffer),)
-        else:
-            base, rows = scratch.start + size, range(1)
-        return build(items, rows, base, scratch.buffer[size:used], keys)[0]
+        return build(items, 1, scratch.start + size, scratch.buffer[size:used], keys)[0]
 
     # One flat loop: every call or branch taken out of it costs per event.
-    def build(items: Any, rows: Iterable[Any], base: Any, raw: bytes, keys: Any) -> list[Any]:  # noqa: PLR0912, PLR0915
-        """The events of ``rows`` (unpacked rows, or indices into ``items``)
-        whose strings are ``raw``, found at address ``base``."""
+    def build(items: Any, count: int, base: Any, raw: bytes, keys: Any) -> list[Any]:  # noqa: PLR0912, PLR0915
+        """The first ``count`` events of ``items``, whose strings are ``raw``,
+        found at address ``base``."""
         # Byte offsets index a str only if every character is one byte: true
         # of ASCII (the usual case), and of Latin-1 text, from which each
         # string is then re-read as UTF-8. Decoding as ASCII is also the
@@ -161,51 +176,42 @@ def _order_event_decoders(unpacked: bool) -> tuple[Decoder, OneDecoder]:  # noqa
         out: list[Any] = []
         append = out.append
         get_unit = units.get
-        for row in rows:
-            # Loop-invariant: PyPy's JIT drops the test, CPython pays ~5 ns.
-            # (Yielding rows from a generator instead costs PyPy ~12%.)
-            if not unpacked:
-                c = items[row]
-                c_key, c_state = c.key, c.state
-                c_exchange, c_instrument = c_key.exchange, c_key.instrument
-                c_quantity, c_stamp = c_state.filled_quantity, c_state.time_exchange
-                ex_kind, ex_index, ex_ptr, ex_len = (
-                    c_exchange.kind,
-                    c_exchange.index,
-                    c_exchange.name.ptr,
-                    c_exchange.name.len,
-                )
-                in_kind, in_index, in_ptr, in_len = (
-                    c_instrument.kind,
-                    c_instrument.index,
-                    c_instrument.name.ptr,
-                    c_instrument.name.len,
-                )
-                st_ptr, st_len, cid_ptr, cid_len = (
-                    c_key.strategy.ptr,
-                    c_key.strategy.len,
-                    c_key.cid.ptr,
-                    c_key.cid.len,
-                )
-                kind, has_order, id_ptr, id_len = (
-                    c_state.kind,
-                    c_state.has_order,
-                    c_state.id.ptr,
-                    c_state.id.len,
-                )
-                seconds, nanos = c_stamp.seconds, c_stamp.nanos
-                lo, hi, scale, negative = (
-                    c_quantity.mantissa_lo,
-                    c_quantity.mantissa_hi,
-                    c_quantity.scale,
-                    c_quantity.negative,
-                )
-            else:
-                (
-                    ex_kind, ex_index, ex_ptr, ex_len, in_kind, in_index, in_ptr, in_len,
-                    st_ptr, st_len, cid_ptr, cid_len, kind, has_order, id_ptr, id_len,
-                    seconds, nanos, lo, hi, scale, negative,
-                ) = row  # fmt: skip
+        for row in range(count):
+            c = items[row]
+            c_key, c_state = c.key, c.state
+            c_exchange, c_instrument = c_key.exchange, c_key.instrument
+            c_quantity, c_stamp = c_state.filled_quantity, c_state.time_exchange
+            ex_kind, ex_index, ex_ptr, ex_len = (
+                c_exchange.kind,
+                c_exchange.index,
+                c_exchange.name.ptr,
+                c_exchange.name.len,
+            )
+            in_kind, in_index, in_ptr, in_len = (
+                c_instrument.kind,
+                c_instrument.index,
+                c_instrument.name.ptr,
+                c_instrument.name.len,
+            )
+            st_ptr, st_len, cid_ptr, cid_len = (
+                c_key.strategy.ptr,
+                c_key.strategy.len,
+                c_key.cid.ptr,
+                c_key.cid.len,
+            )
+            kind, has_order, id_ptr, id_len = (
+                c_state.kind,
+                c_state.has_order,
+                c_state.id.ptr,
+                c_state.id.len,
+            )
+            seconds, nanos = c_stamp.seconds, c_stamp.nanos
+            lo, hi, scale, negative = (
+                c_quantity.mantissa_lo,
+                c_quantity.mantissa_hi,
+                c_quantity.scale,
+                c_quantity.negative,
+            )
             if ex_kind == index_kind and in_kind == index_kind:
                 exchange, instrument = ex_index, in_index
             elif ex_kind == name_kind and in_kind == name_kind:
@@ -268,7 +274,8 @@ def _without_gc(decode: Callable[[Any, Any], list[Any]]) -> Callable[[Any, Any],
     return run
 
 
-_CPYTHON = platform.python_implementation() == "CPython"
-_decode, _decode_one = _order_event_decoders(unpacked=_CPYTHON)
+_decode, _decode_one = (
+    _c_order_event_decoders(_CBUILD) if _CBUILD is not None else _cffi_order_event_decoders()
+)
 _codec.FAST_DECODERS[lib.BARTER_MESSAGE_ORDER_EVENT] = _without_gc(_decode)
 _codec.FAST_ONE_DECODERS[lib.BARTER_MESSAGE_ORDER_EVENT] = _decode_one

@@ -1,0 +1,564 @@
+/*
+ * barter_python._cbuild: the CPython builder of typed records from the
+ * library's C structs (include/barter_ffi.h is the contract).
+ *
+ * Python code building each record costs ~1.2 us an event on CPython; here a
+ * record is its type's tp_alloc plus item stores, strings come straight from
+ * the batch's UTF-8 arena, and only the exact Decimal goes back through
+ * Python (decimal's own C multiply). It reads memory the cffi extension (or
+ * ABI mode) hands over by address and links nothing but libpython.
+ *
+ * Built against the stable ABI (3.9) so the cp39-abi3 wheel stays one wheel.
+ * Every record is a tuple subclass created with all its items, so no
+ * half-built record is ever visible: an error releases what was built and
+ * the batch's list, and raises.
+ */
+#define Py_LIMITED_API 0x03090000
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "barter_ffi.h"
+
+#define SCALES 29 /* rust_decimal's scales, 0..=28 */
+
+/* What `configure` hands over once, at import: the record types, their
+ * allocators, and the Python helpers the few slow paths need. */
+static struct {
+    int ready;
+    PyObject *order_event, *order_key, *open, *cancelled, *cancel_in_flight, *timestamp;
+    allocfunc alloc_event, alloc_key, alloc_open, alloc_cancelled, alloc_cancel_in_flight,
+        alloc_timestamp;
+    PyObject *units;      /* dict: state kind -> the immutable state it always is */
+    PyObject *exchanges;  /* dict: serde name -> ExchangeId member */
+    PyObject *multiply;   /* exact Context.multiply */
+    PyObject *event_from_c, *state_from_c; /* the per-field decoder */
+    PyObject *scale_units[2][SCALES]; /* [negative][scale] -> Decimal 1E-scale */
+} B;
+
+/* The same for market stream items (`configure_market`). */
+static struct {
+    int ready;
+    PyObject *item, *result_item, *event, *trade, *l1, *level;
+    allocfunc alloc_item, alloc_result_item, alloc_event, alloc_trade, alloc_l1, alloc_level;
+    PyObject *sides;          /* dict: BarterSide -> Side */
+    PyObject *stream_from_c;  /* the per-field decoder */
+} M;
+
+/* Stores a new reference in *slot, releasing the old one. */
+static void replace(PyObject **slot, PyObject *value) {
+    PyObject *old = *slot;
+    Py_INCREF(value);
+    *slot = value;
+    Py_XDECREF(old);
+}
+
+/* A record of type `type` (a tuple subclass) holding the `n` new references
+ * in `items`, which it steals, also on failure. */
+static PyObject *record(PyObject *type, allocfunc alloc, PyObject **items, Py_ssize_t n) {
+    Py_ssize_t i;
+    PyObject *self = NULL;
+    for (i = 0; i < n; i++) {
+        if (items[i] == NULL) {
+            goto fail;
+        }
+    }
+    self = alloc((PyTypeObject *)type, n);
+    if (self == NULL) {
+        goto fail;
+    }
+    for (i = 0; i < n; i++) {
+        /* Steals items[i]; it cannot fail on a new tuple of refcount 1. */
+        PyTuple_SetItem(self, i, items[i]);
+    }
+    return self;
+fail:
+    for (i = 0; i < n; i++) {
+        Py_XDECREF(items[i]);
+    }
+    return NULL;
+}
+
+typedef struct {
+    const char *base;
+    size_t len;
+} Arena;
+
+/* A str of the arena's UTF-8 bytes `s` points to, checked to lie inside it. */
+static PyObject *text(const Arena *arena, BarterStr s) {
+    const char *ptr = (const char *)s.ptr;
+    if (s.len == 0) {
+        return PyUnicode_FromStringAndSize("", 0);
+    }
+    if (ptr < arena->base || s.len > arena->len ||
+        (size_t)(ptr - arena->base) > arena->len - s.len) {
+        PyErr_SetString(PyExc_ValueError, "a string lies outside its batch's string buffer");
+        return NULL;
+    }
+    return PyUnicode_DecodeUTF8(ptr, (Py_ssize_t)s.len, "strict");
+}
+
+static PyObject *decimal(BarterDecimal d) {
+    PyObject *mantissa, *result;
+    if (d.scale >= SCALES || d.negative > 1) {
+        PyErr_Format(PyExc_ValueError, "a decimal with scale %u and sign %u", d.scale,
+                     d.negative);
+        return NULL;
+    }
+    if (d.mantissa_hi == 0) {
+        mantissa = PyLong_FromUnsignedLongLong(d.mantissa_lo);
+    } else {
+        PyObject *hi = PyLong_FromUnsignedLong(d.mantissa_hi), *shift = PyLong_FromLong(64);
+        PyObject *high = hi && shift ? PyNumber_Lshift(hi, shift) : NULL;
+        PyObject *lo = high ? PyLong_FromUnsignedLongLong(d.mantissa_lo) : NULL;
+        mantissa = lo ? PyNumber_Or(high, lo) : NULL;
+        Py_XDECREF(hi);
+        Py_XDECREF(shift);
+        Py_XDECREF(high);
+        Py_XDECREF(lo);
+    }
+    if (mantissa == NULL) {
+        return NULL;
+    }
+    result = PyObject_CallFunctionObjArgs(B.multiply, mantissa,
+                                          B.scale_units[d.negative][d.scale], NULL);
+    Py_DECREF(mantissa);
+    return result;
+}
+
+static PyObject *timestamp(BarterTimestamp t) {
+    PyObject *items[2];
+    items[0] = PyLong_FromLongLong(t.seconds);
+    items[1] = items[0] ? PyLong_FromUnsignedLong(t.nanos) : NULL;
+    return record(B.timestamp, B.alloc_timestamp, items, 2);
+}
+
+/* A new reference to `dict[key]`, NULL (no error set) when it is absent. */
+static PyObject *lookup(PyObject *dict, PyObject *key) {
+    PyObject *value = PyDict_GetItemWithError(dict, key); /* borrowed */
+    Py_XINCREF(value);
+    return value;
+}
+
+/* The exchange of a key: an index, or the ExchangeId of a serde name; NULL
+ * with no error set for a name this package does not know. */
+static PyObject *exchange(const Arena *arena, BarterKey key) {
+    PyObject *name, *member;
+    if (key.kind == BARTER_KEY_KIND_INDEX) {
+        return PyLong_FromSize_t(key.index);
+    }
+    name = text(arena, key.name);
+    if (name == NULL) {
+        return NULL;
+    }
+    member = lookup(B.exchanges, name);
+    Py_DECREF(name);
+    return member;
+}
+
+static PyObject *instrument(const Arena *arena, BarterKey key) {
+    if (key.kind == BARTER_KEY_KIND_INDEX) {
+        return PyLong_FromSize_t(key.index);
+    }
+    return text(arena, key.name);
+}
+
+/* The state of `c`, or NULL with *fallback set when the per-field decoder
+ * owns it (the error states). */
+static PyObject *state(const Arena *arena, const BarterOrderState *c, int *fallback) {
+    PyObject *kind, *unit, *items[3];
+    kind = PyLong_FromUnsignedLong(c->kind);
+    if (kind == NULL) {
+        return NULL;
+    }
+    unit = PyDict_GetItemWithError(B.units, kind); /* borrowed */
+    Py_DECREF(kind);
+    if (unit == NULL && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (unit != NULL && !(c->kind == BARTER_ORDER_STATE_KIND_CANCEL_IN_FLIGHT && c->has_order)) {
+        Py_INCREF(unit);
+        return unit;
+    }
+    switch (c->kind) {
+    case BARTER_ORDER_STATE_KIND_CANCELLED:
+        items[0] = text(arena, c->id);
+        items[1] = items[0] ? timestamp(c->time_exchange) : NULL;
+        return record(B.cancelled, B.alloc_cancelled, items, 2);
+    case BARTER_ORDER_STATE_KIND_OPEN:
+    case BARTER_ORDER_STATE_KIND_CANCEL_IN_FLIGHT: {
+        PyObject *open;
+        items[0] = text(arena, c->id);
+        items[1] = items[0] ? timestamp(c->time_exchange) : NULL;
+        items[2] = items[1] ? decimal(c->filled_quantity) : NULL;
+        open = record(B.open, B.alloc_open, items, 3);
+        if (c->kind == BARTER_ORDER_STATE_KIND_OPEN) {
+            return open;
+        }
+        return record(B.cancel_in_flight, B.alloc_cancel_in_flight, &open, 1);
+    }
+    default:
+        *fallback = 1;
+        return NULL;
+    }
+}
+
+/* What this file leaves to the per-field decoder: the event `items[index]`
+ * (a cffi pointer) whole, or its state. */
+typedef struct {
+    PyObject *items, *keys;
+} Fallback;
+
+/* items[index]: a cffi pointer indexes through the mapping protocol only. */
+static PyObject *item_at(const Fallback *f, size_t index) {
+    PyObject *i = PyLong_FromSize_t(index), *item;
+    if (i == NULL) {
+        return NULL;
+    }
+    item = PyObject_GetItem(f->items, i);
+    Py_DECREF(i);
+    return item;
+}
+
+static PyObject *whole_event(const Fallback *f, size_t index) {
+    PyObject *item = item_at(f, index), *result;
+    if (item == NULL) {
+        return NULL;
+    }
+    result = PyObject_CallFunctionObjArgs(B.event_from_c, item, f->keys, NULL);
+    Py_DECREF(item);
+    return result;
+}
+
+static PyObject *its_state(const Fallback *f, size_t index) {
+    PyObject *item = item_at(f, index), *state, *result;
+    if (item == NULL) {
+        return NULL;
+    }
+    state = PyObject_GetAttrString(item, "state");
+    Py_DECREF(item);
+    if (state == NULL) {
+        return NULL;
+    }
+    result = PyObject_CallFunctionObjArgs(B.state_from_c, state, NULL);
+    Py_DECREF(state);
+    return result;
+}
+
+static PyObject *order_event(const Arena *arena, const BarterOrderEvent *c, size_t index,
+                             const Fallback *f) {
+    const BarterOrderKey *k = &c->key;
+    PyObject *key_items[4], *items[2];
+    int fallback = 0;
+    if (!((k->exchange.kind == BARTER_KEY_KIND_INDEX &&
+           k->instrument.kind == BARTER_KEY_KIND_INDEX) ||
+          (k->exchange.kind == BARTER_KEY_KIND_NAME &&
+           k->instrument.kind == BARTER_KEY_KIND_NAME))) {
+        /* A key barter's OrderKey cannot have: the per-field decoder refuses it. */
+        return whole_event(f, index);
+    }
+    key_items[0] = exchange(arena, k->exchange);
+    if (key_items[0] == NULL) {
+        /* An exchange name unknown here: the per-field decoder names it. */
+        return PyErr_Occurred() ? NULL : whole_event(f, index);
+    }
+    key_items[1] = instrument(arena, k->instrument);
+    key_items[2] = key_items[1] ? text(arena, k->strategy) : NULL;
+    key_items[3] = key_items[2] ? text(arena, k->cid) : NULL;
+    items[0] = record(B.order_key, B.alloc_key, key_items, 4);
+    items[1] = items[0] ? state(arena, &c->state, &fallback) : NULL;
+    if (fallback) {
+        items[1] = its_state(f, index);
+    }
+    return record(B.order_event, B.alloc_event, items, 2);
+}
+
+/* --- market stream items ---------------------------------------------------------- */
+
+static PyObject *level(const BarterLevel *c) {
+    PyObject *items[2];
+    items[0] = decimal(c->price);
+    items[1] = items[0] ? decimal(c->amount) : NULL;
+    return record(M.level, M.alloc_level, items, 2);
+}
+
+static PyObject *none(void) {
+    Py_INCREF(Py_None);
+    return Py_None;
+}
+
+/* The data of a trade or an order book top, or NULL with *fallback set for
+ * every other kind (and for a side this build does not know). */
+static PyObject *market_data(const Arena *arena, const BarterMarketEvent *c, int *fallback) {
+    PyObject *items[4];
+    if (c->kind == BARTER_DATA_KIND_TRADE) {
+        const BarterPublicTrade *t = &c->data.trade;
+        PyObject *side_key = PyLong_FromUnsignedLong(t->side), *side;
+        if (side_key == NULL) {
+            return NULL;
+        }
+        side = lookup(M.sides, side_key);
+        Py_DECREF(side_key);
+        if (side == NULL) {
+            *fallback = !PyErr_Occurred();
+            return NULL;
+        }
+        items[0] = text(arena, t->id);
+        items[1] = items[0] ? PyFloat_FromDouble(t->price) : NULL;
+        items[2] = items[1] ? PyFloat_FromDouble(t->amount) : NULL;
+        items[3] = side;
+        return record(M.trade, M.alloc_trade, items, 4);
+    }
+    if (c->kind == BARTER_DATA_KIND_ORDER_BOOK_L1) {
+        const BarterOrderBookL1 *l1 = &c->data.l1;
+        items[0] = timestamp(l1->last_update_time);
+        items[1] = !items[0] ? NULL : l1->has_best_bid ? level(&l1->best_bid) : none();
+        items[2] = !items[1] ? NULL : l1->has_best_ask ? level(&l1->best_ask) : none();
+        return record(M.l1, M.alloc_l1, items, 3);
+    }
+    *fallback = 1;
+    return NULL;
+}
+
+/* An item as market.stream_from_c builds it: reconnects, errors, the other
+ * data kinds. */
+static PyObject *market_fallback(PyObject *items_ptr, size_t index, PyObject *result) {
+    Fallback f = {items_ptr, NULL};
+    PyObject *item = item_at(&f, index), *built;
+    if (item == NULL) {
+        return NULL;
+    }
+    built = PyObject_CallFunctionObjArgs(M.stream_from_c, item, result, NULL);
+    Py_DECREF(item);
+    return built;
+}
+
+static PyObject *market_item(const Arena *arena, const BarterMarketStreamEvent *c,
+                             size_t index, PyObject *items_ptr, PyObject *result) {
+    const BarterMarketEvent *e = &c->payload.event;
+    PyObject *items[5], *event, *name;
+    int fallback = 0;
+    if (c->kind != BARTER_MARKET_STREAM_KIND_ITEM || e->exchange.kind != BARTER_KEY_KIND_NAME ||
+        e->instrument.kind != BARTER_KEY_KIND_INDEX) {
+        return market_fallback(items_ptr, index, result);
+    }
+    name = text(arena, e->exchange.name);
+    if (name == NULL) {
+        return NULL;
+    }
+    items[2] = lookup(B.exchanges, name);
+    Py_DECREF(name);
+    if (items[2] == NULL) {
+        return PyErr_Occurred() ? NULL : market_fallback(items_ptr, index, result);
+    }
+    items[4] = market_data(arena, e, &fallback);
+    if (items[4] == NULL) {
+        Py_DECREF(items[2]);
+        return fallback ? market_fallback(items_ptr, index, result) : NULL;
+    }
+    items[0] = timestamp(e->time_exchange);
+    items[1] = items[0] ? timestamp(e->time_received) : NULL;
+    items[3] = items[1] ? PyLong_FromSize_t(e->instrument.index) : NULL;
+    event = record(M.event, M.alloc_event, items, 5);
+    if (result == Py_True) {
+        return record(M.result_item, M.alloc_result_item, &event, 1);
+    }
+    return record(M.item, M.alloc_item, &event, 1);
+}
+
+static int address(PyObject *number, const void **out) {
+    void *pointer = PyLong_AsVoidPtr(number);
+    if (pointer == NULL && PyErr_Occurred()) {
+        return 0;
+    }
+    *out = pointer;
+    return 1;
+}
+
+/* One batch: `count` structs of `size` bytes at `items`, their strings in
+ * the arena; `build` makes item i (a new reference, or NULL with an error). */
+typedef PyObject *(*Build)(const Arena *arena, const void *item, size_t index, PyObject *items,
+                           PyObject *extra);
+
+static PyObject *build_order_event(const Arena *arena, const void *item, size_t index,
+                                   PyObject *items, PyObject *keys) {
+    Fallback f = {items, keys};
+    return order_event(arena, (const BarterOrderEvent *)item, index, &f);
+}
+
+static PyObject *build_market_item(const Arena *arena, const void *item, size_t index,
+                                   PyObject *items, PyObject *result) {
+    return market_item(arena, (const BarterMarketStreamEvent *)item, index, items, result);
+}
+
+/* The arguments of every batch entry point: (items_address, count,
+ * strings_address, strings_len, items, extra), where `items` is the batch's
+ * cffi pointer, for the per-field decoder. */
+static PyObject *batch(PyObject *args, const char *format, int ready, size_t size, Build build) {
+    PyObject *items_at, *strings_at, *items_ptr, *extra, *out;
+    Py_ssize_t count, strings_len, i;
+    const void *items, *strings;
+    Arena arena;
+    if (!ready) {
+        PyErr_SetString(PyExc_RuntimeError, "barter_python._cbuild is not configured");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, format, &items_at, &count, &strings_at, &strings_len,
+                          &items_ptr, &extra) ||
+        !address(items_at, &items) || !address(strings_at, &strings)) {
+        return NULL;
+    }
+    if (count < 0 || strings_len < 0 || (count > 0 && items == NULL)) {
+        PyErr_SetString(PyExc_ValueError, "a batch with a negative count or NULL items");
+        return NULL;
+    }
+    arena.base = (const char *)strings;
+    arena.len = strings == NULL ? 0 : (size_t)strings_len;
+    out = PyList_New(count);
+    if (out == NULL) {
+        return NULL;
+    }
+    for (i = 0; i < count; i++) {
+        PyObject *built =
+            build(&arena, (const char *)items + (size_t)i * size, (size_t)i, items_ptr, extra);
+        if (built == NULL) {
+            Py_DECREF(out); /* frees the items built so far */
+            return NULL;
+        }
+        PyList_SetItem(out, i, built);
+    }
+    return out;
+}
+
+static PyObject *order_events(PyObject *module, PyObject *args) {
+    (void)module;
+    return batch(args, "OnOnOO:order_events", B.ready, sizeof(BarterOrderEvent),
+                 build_order_event);
+}
+
+static PyObject *market_items(PyObject *module, PyObject *args) {
+    (void)module;
+    return batch(args, "OnOnOO:market_items", B.ready && M.ready,
+                 sizeof(BarterMarketStreamEvent), build_market_item);
+}
+
+static int take_type(PyObject *type, PyObject **slot, allocfunc *alloc) {
+    if (!PyType_Check(type) || !PyType_IsSubtype((PyTypeObject *)type, &PyTuple_Type) ||
+        !(PyType_GetFlags((PyTypeObject *)type) & Py_TPFLAGS_HEAPTYPE)) {
+        PyErr_SetString(PyExc_TypeError, "configure: each record type is a tuple subclass");
+        return 0;
+    }
+    *alloc = (allocfunc)PyType_GetSlot((PyTypeObject *)type, Py_tp_alloc);
+    if (*alloc == NULL) {
+        return 0;
+    }
+    replace(slot, type);
+    return 1;
+}
+
+static PyObject *configure(PyObject *module, PyObject *args) {
+    PyObject *event, *key, *open, *cancelled, *cancel_in_flight, *stamp;
+    PyObject *units, *exchanges, *multiply, *scale_units, *event_from_c, *state_from_c;
+    int negative, scale;
+    (void)module;
+    if (!PyArg_ParseTuple(args, "OOOOOOO!O!OO!OO:configure", &event, &key, &open, &cancelled,
+                          &cancel_in_flight, &stamp, &PyDict_Type, &units, &PyDict_Type,
+                          &exchanges, &multiply, &PyTuple_Type, &scale_units, &event_from_c,
+                          &state_from_c)) {
+        return NULL;
+    }
+    if (PyTuple_Size(scale_units) != 2) {
+        PyErr_SetString(PyExc_ValueError, "configure: scale units are (positive, negative)");
+        return NULL;
+    }
+    for (negative = 0; negative < 2; negative++) {
+        PyObject *row = PyTuple_GetItem(scale_units, negative);
+        if (!PyTuple_Check(row) || PyTuple_Size(row) != SCALES) {
+            PyErr_SetString(PyExc_ValueError, "configure: 29 scale units per sign");
+            return NULL;
+        }
+    }
+    B.ready = 0;
+    if (!take_type(event, &B.order_event, &B.alloc_event) ||
+        !take_type(key, &B.order_key, &B.alloc_key) ||
+        !take_type(open, &B.open, &B.alloc_open) ||
+        !take_type(cancelled, &B.cancelled, &B.alloc_cancelled) ||
+        !take_type(cancel_in_flight, &B.cancel_in_flight, &B.alloc_cancel_in_flight) ||
+        !take_type(stamp, &B.timestamp, &B.alloc_timestamp)) {
+        return NULL;
+    }
+    replace(&B.units, units);
+    replace(&B.exchanges, exchanges);
+    replace(&B.multiply, multiply);
+    replace(&B.event_from_c, event_from_c);
+    replace(&B.state_from_c, state_from_c);
+    for (negative = 0; negative < 2; negative++) {
+        PyObject *row = PyTuple_GetItem(scale_units, negative);
+        for (scale = 0; scale < SCALES; scale++) {
+            replace(&B.scale_units[negative][scale], PyTuple_GetItem(row, scale));
+        }
+    }
+    B.ready = 1;
+    Py_RETURN_NONE;
+}
+
+static PyObject *configure_market(PyObject *module, PyObject *args) {
+    PyObject *item, *result_item, *event, *trade, *l1, *lvl, *sides, *stream_from_c;
+    (void)module;
+    if (!PyArg_ParseTuple(args, "OOOOOOO!O:configure_market", &item, &result_item, &event,
+                          &trade, &l1, &lvl, &PyDict_Type, &sides, &stream_from_c)) {
+        return NULL;
+    }
+    M.ready = 0;
+    if (!take_type(item, &M.item, &M.alloc_item) ||
+        !take_type(result_item, &M.result_item, &M.alloc_result_item) ||
+        !take_type(event, &M.event, &M.alloc_event) ||
+        !take_type(trade, &M.trade, &M.alloc_trade) || !take_type(l1, &M.l1, &M.alloc_l1) ||
+        !take_type(lvl, &M.level, &M.alloc_level)) {
+        return NULL;
+    }
+    replace(&M.sides, sides);
+    replace(&M.stream_from_c, stream_from_c);
+    M.ready = 1;
+    Py_RETURN_NONE;
+}
+
+/* What this builder was compiled against, for the package to check against
+ * the library it loaded: the ABI version and the sizes of the two structs. */
+static PyObject *layout(PyObject *module, PyObject *unused) {
+    (void)module;
+    (void)unused;
+    return Py_BuildValue("(Inn)", (unsigned int)BARTER_ABI_VERSION,
+                         (Py_ssize_t)sizeof(BarterOrderEvent),
+                         (Py_ssize_t)sizeof(BarterMarketStreamEvent));
+}
+
+static PyMethodDef methods[] = {
+    {"layout", layout, METH_NOARGS,
+     "layout() -> (abi_version, sizeof BarterOrderEvent, sizeof BarterMarketStreamEvent)."},
+    {"configure", configure, METH_VARARGS,
+     "configure(OrderEvent, OrderKey, Open, Cancelled, CancelInFlight, Timestamp, units, "
+     "exchanges, multiply, scale_units, event_from_c, state_from_c): the record types and "
+     "helpers, once."},
+    {"configure_market", configure_market, METH_VARARGS,
+     "configure_market(MarketItem, MarketResultItem, MarketEvent, PublicTrade, OrderBookL1, "
+     "Level, sides, stream_from_c): the market records and helpers, once (after configure)."},
+    {"market_items", market_items, METH_VARARGS,
+     "market_items(items_address, count, strings_address, strings_len, items, result) -> list: "
+     "the MarketItems (MarketResultItems if `result` is True) of `count` "
+     "BarterMarketStreamEvent structs."},
+    {"order_events", order_events, METH_VARARGS,
+     "order_events(items_address, count, strings_address, strings_len, items, keys) -> list: "
+     "the OrderEvents of `count` BarterOrderEvent structs (`items`, their cffi pointer, and "
+     "`keys` serve the per-field decoder)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "barter_python._cbuild",
+    "The CPython builder of typed records from the library's C structs.", -1, methods,
+    NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC PyInit__cbuild(void) { return PyModule_Create(&module); }

@@ -1,0 +1,228 @@
+"""CPython's C builder (``barter_python._cbuild``) against the cffi builder
+and the per-field decoder: the same objects, no reference leaked or lost, and
+an allocation failure anywhere in a batch leaves nothing behind.
+
+Collected on CPython unless BARTER_PYTHON_BUILDER=cffi (see conftest.py);
+PyPy's builder is checked in test_fastpath.py."""
+
+from __future__ import annotations
+
+import gc
+import gzip
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from barter_python import _codec, _fastpath, _market_fast, builder
+from barter_python._native import lib
+from barter_python._record import Record
+from barter_python._requests import SIDE_FROM_C
+from barter_python.execution import ExchangeId, Keys, OpenFailed, OrderEvent, OrderKey
+from barter_python.market import (
+    Level,
+    MarketEvent,
+    MarketItem,
+    MarketResultItem,
+    MarketStreamEvent,
+    OrderBookL1,
+    PublicTrade,
+)
+from conftest import CASES
+from test_properties import events as indexed_events
+from test_properties import states, texts
+
+WORKLOAD = Path(__file__).resolve().parent.parent / "benchmarks/data/order_events_100k.jsonl.gz"
+ORDER_EVENT = lib.BARTER_MESSAGE_ORDER_EVENT
+
+# The error states' keys are indices (their unindexed form is the per-field
+# decoder's, checked in test_properties.py).
+unindexed_events = st.builds(
+    OrderEvent,
+    st.builds(OrderKey, st.sampled_from(list(ExchangeId)), texts, texts, texts),
+    states.filter(lambda state: not isinstance(state, OpenFailed)),
+)
+
+
+@contextmanager
+def fast_decoder(message: int, decode: Any) -> Iterator[None]:
+    """Batches of ``message`` decode through ``decode`` (None: the per-field
+    path)."""
+    saved = _codec.FAST_DECODERS.pop(message)
+    if decode is not None:
+        _codec.FAST_DECODERS[message] = decode
+    try:
+        yield
+    finally:
+        _codec.FAST_DECODERS[message] = saved
+
+
+def decoder(decode: Any) -> Any:
+    """Order events decode through ``decode`` (None: the per-field path)."""
+    return fast_decoder(ORDER_EVENT, decode)
+
+
+CFFI_DECODE, _ = _fastpath._cffi_order_event_decoders()
+
+
+def test_the_c_builder_is_active() -> None:
+    assert builder() == "c"
+    assert os.environ.get(_fastpath.BUILDER_VARIABLE, "c") == "c"
+
+
+def by_every_path(lines: bytes, keys: Keys) -> list[list[OrderEvent]]:
+    c = OrderEvent.from_json_lines(lines, keys)
+    with decoder(CFFI_DECODE):
+        cffi = OrderEvent.from_json_lines(lines, keys)
+    with decoder(None):
+        fields = OrderEvent.from_json_lines(lines, keys)
+    return [c, cffi, fields]
+
+
+def assert_same(paths: list[list[OrderEvent]]) -> None:
+    c = paths[0]
+    for other in paths[1:]:
+        assert c == other
+        assert [hash(e) for e in c] == [hash(e) for e in other]
+        assert [e.to_dict() for e in c] == [e.to_dict() for e in other]
+        assert [(type(e.key.exchange), type(e.state)) for e in c] == [
+            (type(e.key.exchange), type(e.state)) for e in other
+        ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(indexed_events, max_size=25))
+def test_indexed_events_build_alike_on_every_path(batch: list[OrderEvent]) -> None:
+    paths = by_every_path(OrderEvent.to_json_lines(batch), Keys.INDEXED)
+    assert_same(paths)
+    assert paths[0] == batch
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(unindexed_events, max_size=25))
+def test_unindexed_events_build_alike_on_every_path(batch: list[OrderEvent]) -> None:
+    paths = by_every_path(OrderEvent.to_json_lines(batch), Keys.UNINDEXED)
+    assert_same(paths)
+    assert paths[0] == batch
+
+
+@settings(max_examples=200, deadline=None)
+@given(indexed_events)
+def test_a_single_event_builds_alike(event: OrderEvent) -> None:
+    serde = event.to_json()
+    built = OrderEvent.from_json(serde)
+    assert built == event
+    assert type(built.state) is type(event.state)
+    assert built.to_json() == serde
+
+
+def shared_objects() -> list[Any]:
+    """Every object the C builder stores in records without making it."""
+    kept = [*_fastpath._UNITS.values(), *ExchangeId, *_codec.UNITS[0], *_codec.UNITS[1]]
+    kept += [OrderEvent, OrderKey, _codec.multiply, *SIDE_FROM_C.values()]
+    kept += [MarketItem, MarketResultItem, MarketEvent, PublicTrade, OrderBookL1, Level]
+    kept += [type(state) for state in _fastpath._UNITS.values()]
+    return kept
+
+
+def test_a_million_events_leave_every_shared_refcount_as_it_was() -> None:
+    data = gzip.decompress(WORKLOAD.read_bytes())
+    keys = Keys.INDEXED  # the workload's keys are indices
+    shared = shared_objects()
+    OrderEvent.from_json_lines(data, keys)  # warm every cache first
+    gc.collect()
+    before = [sys.getrefcount(obj) for obj in shared]
+    decoded = 0
+    while decoded < 1_000_000:
+        decoded += len(OrderEvent.from_json_lines(data, keys))
+    gc.collect()
+    after = [sys.getrefcount(obj) for obj in shared]
+    changed = [(obj, b, a) for obj, b, a in zip(shared, before, after) if a != b]
+    assert not changed
+
+
+def live_records() -> int:
+    gc.collect()
+    return sum(isinstance(obj, Record) for obj in gc.get_objects())
+
+
+MARKET_LINES = (
+    Path(__file__).resolve().parent.parent / "python/barter_python/data/market_events.jsonl"
+).read_bytes()
+
+
+def batches() -> list[tuple[str, int, Callable[[Any], Any], Callable[[], list[Any]]]]:
+    """(name, message, a factory of the C builder's decoder around a given
+    builder module, the decode)."""
+    order_lines = b"".join(c.serde.encode() + b"\n" for c in CASES if "OpenFailed" not in c.serde)
+    return [
+        (
+            "order events",
+            ORDER_EVENT,
+            lambda cbuild: _fastpath._c_order_event_decoders(cbuild)[0],
+            lambda: OrderEvent.from_json_lines(order_lines, Keys.INDEXED),
+        ),
+        (
+            "market items",
+            lib.BARTER_MESSAGE_MARKET_STREAM_EVENT,
+            lambda cbuild: _market_fast._decoder(cbuild, result=False),
+            lambda: MarketStreamEvent.from_json_lines(MARKET_LINES),
+        ),
+    ]
+
+
+@pytest.mark.parametrize("case", batches(), ids=lambda case: case[0])
+def test_an_allocation_failure_anywhere_in_a_batch_frees_everything(case: Any) -> None:
+    """CPython's _testcapi fails the n-th allocation inside the C builder: for
+    every n up to past the end of a batch, the decode either succeeds or
+    raises MemoryError, and no record or reference outlives it. (Items the
+    per-field decoder builds are left out: a failure in its Python frames is
+    CPython's to clean up, not the builder's.)"""
+    import _testcapi as testcapi  # noqa: PLC0415 - CPython's own test module
+
+    _, message, decoder_around, decode = case
+    real = _fastpath._CBUILD
+
+    class Failing:
+        """The builder module, with each call's n-th allocation failing."""
+
+        def __init__(self, n: int) -> None:
+            self.n = n
+
+        def __getattr__(self, name: str) -> Any:
+            function = getattr(real, name)
+
+            def failing(*args: Any) -> Any:
+                testcapi.set_nomemory(self.n, self.n + 1)
+                try:
+                    return function(*args)
+                finally:
+                    testcapi.remove_mem_hooks()
+
+            return failing
+
+    expected = decode()
+    shared = shared_objects()
+    base = live_records()
+    counts = [sys.getrefcount(obj) for obj in shared]
+    failures = successes = 0
+    for n in range(600):
+        with fast_decoder(message, decoder_around(Failing(n))):
+            try:
+                items = decode()
+            except MemoryError:
+                failures += 1
+                continue
+        successes += 1
+        assert items == expected
+        del items
+    assert failures > 50
+    assert successes > 0
+    assert live_records() == base
+    assert [sys.getrefcount(obj) for obj in shared] == counts
