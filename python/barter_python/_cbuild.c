@@ -18,6 +18,7 @@
 #include <Python.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "barter_ffi.h"
 
@@ -35,6 +36,9 @@ static struct {
     PyObject *multiply;   /* exact Context.multiply */
     PyObject *event_from_c, *state_from_c; /* the per-field decoder */
     PyObject *scale_units[2][SCALES]; /* [negative][scale] -> Decimal 1E-scale */
+    /* barter_decode_one_into, as the loaded library exports it. */
+    BarterStatus (*decode_one_into)(uint32_t, uint32_t, const uint8_t *, size_t, void *, size_t,
+                                    size_t *);
 } B;
 
 /* The same for market stream items (`configure_market`). */
@@ -208,6 +212,9 @@ static PyObject *state(const Arena *arena, const BarterOrderState *c, int *fallb
  * (a cffi pointer) whole, or its state. */
 typedef struct {
     PyObject *items, *keys;
+    /* Set instead when `items` is NULL (a single decode into C memory): the
+     * caller hands the whole decode back to Python. */
+    int declined;
 } Fallback;
 
 /* items[index]: a cffi pointer indexes through the mapping protocol only. */
@@ -221,8 +228,13 @@ static PyObject *item_at(const Fallback *f, size_t index) {
     return item;
 }
 
-static PyObject *whole_event(const Fallback *f, size_t index) {
-    PyObject *item = item_at(f, index), *result;
+static PyObject *whole_event(Fallback *f, size_t index) {
+    PyObject *item, *result;
+    if (f->items == NULL) {
+        f->declined = 1;
+        return NULL;
+    }
+    item = item_at(f, index);
     if (item == NULL) {
         return NULL;
     }
@@ -231,8 +243,13 @@ static PyObject *whole_event(const Fallback *f, size_t index) {
     return result;
 }
 
-static PyObject *its_state(const Fallback *f, size_t index) {
-    PyObject *item = item_at(f, index), *state, *result;
+static PyObject *its_state(Fallback *f, size_t index) {
+    PyObject *item, *state, *result;
+    if (f->items == NULL) {
+        f->declined = 1;
+        return NULL;
+    }
+    item = item_at(f, index);
     if (item == NULL) {
         return NULL;
     }
@@ -247,7 +264,7 @@ static PyObject *its_state(const Fallback *f, size_t index) {
 }
 
 static PyObject *order_event(const Arena *arena, const BarterOrderEvent *c, size_t index,
-                             const Fallback *f) {
+                             Fallback *f) {
     const BarterOrderKey *k = &c->key;
     PyObject *key_items[4], *items[2];
     int fallback = 0;
@@ -324,7 +341,7 @@ static PyObject *market_data(const Arena *arena, const BarterMarketEvent *c, int
 /* An item as market.stream_from_c builds it: reconnects, errors, the other
  * data kinds. */
 static PyObject *market_fallback(PyObject *items_ptr, size_t index, PyObject *result) {
-    Fallback f = {items_ptr, NULL};
+    Fallback f = {items_ptr, NULL, 0};
     PyObject *item = item_at(&f, index), *built;
     if (item == NULL) {
         return NULL;
@@ -383,7 +400,7 @@ typedef PyObject *(*Build)(const Arena *arena, const void *item, size_t index, P
 
 static PyObject *build_order_event(const Arena *arena, const void *item, size_t index,
                                    PyObject *items, PyObject *keys) {
-    Fallback f = {items, keys};
+    Fallback f = {items, keys, 0};
     return order_event(arena, (const BarterOrderEvent *)item, index, &f);
 }
 
@@ -443,16 +460,73 @@ static PyObject *market_items(PyObject *module, PyObject *args) {
                  sizeof(BarterMarketStreamEvent), build_market_item);
 }
 
+/* Inputs up to this size decode into memory on the C stack: struct plus
+ * strings never exceed the struct and the input (strings are never longer
+ * than their JSON). Larger inputs take the Python path. */
+#define ONE_INPUT_MAX 8192
+
+/* OrderEvent.from_json's whole path for what single events usually are: the
+ * library decodes `raw` into a buffer on this stack (so a re-entrant call,
+ * from a finalizer the allocations run, gets its own), then the event is
+ * built here. Returns None, having built nothing, for every other case (not
+ * bytes, too large, any failure status, an event the per-field decoder owns):
+ * the Python path then decodes again and reports what it finds. */
+static PyObject *order_event_one(PyObject *module, PyObject *args) {
+    uint64_t memory[(sizeof(BarterOrderEvent) + ONE_INPUT_MAX) / 8 + 1];
+    PyObject *raw, *keys, *event;
+    unsigned long keys_raw;
+    char *input;
+    Py_ssize_t input_len;
+    size_t used = 0;
+    BarterStatus status;
+    Arena arena;
+    Fallback f = {NULL, NULL, 0};
+    (void)module;
+    if (!B.ready || B.decode_one_into == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "barter_python._cbuild is not configured");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, "OO:order_event_one", &raw, &keys)) {
+        return NULL;
+    }
+    if (!PyBytes_CheckExact(raw) || PyBytes_AsStringAndSize(raw, &input, &input_len) < 0 ||
+        input_len > ONE_INPUT_MAX) {
+        PyErr_Clear();
+        Py_RETURN_NONE;
+    }
+    keys_raw = PyLong_AsUnsignedLong(keys);
+    if (keys_raw == (unsigned long)-1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    status = B.decode_one_into(BARTER_MESSAGE_ORDER_EVENT, (uint32_t)keys_raw,
+                               (const uint8_t *)input, (size_t)input_len, memory, sizeof memory,
+                               &used);
+    Py_END_ALLOW_THREADS
+    if (status != BARTER_STATUS_OK || used < sizeof(BarterOrderEvent) || used > sizeof memory) {
+        Py_RETURN_NONE;
+    }
+    arena.base = (const char *)memory + sizeof(BarterOrderEvent);
+    arena.len = used - sizeof(BarterOrderEvent);
+    event = order_event(&arena, (const BarterOrderEvent *)memory, 0, &f);
+    if (event == NULL && f.declined) {
+        PyErr_Clear(); /* a record() that met the declined item raised nothing more */
+        Py_RETURN_NONE;
+    }
+    return event;
+}
+
 static int take_type(PyObject *type, PyObject **slot, allocfunc *alloc) {
     if (!PyType_Check(type) || !PyType_IsSubtype((PyTypeObject *)type, &PyTuple_Type) ||
         !(PyType_GetFlags((PyTypeObject *)type) & Py_TPFLAGS_HEAPTYPE)) {
         PyErr_SetString(PyExc_TypeError, "configure: each record type is a tuple subclass");
         return 0;
     }
-    *alloc = (allocfunc)PyType_GetSlot((PyTypeObject *)type, Py_tp_alloc);
-    if (*alloc == NULL) {
+    void *slot_at = PyType_GetSlot((PyTypeObject *)type, Py_tp_alloc);
+    if (slot_at == NULL) {
         return 0;
     }
+    memcpy(alloc, &slot_at, sizeof *alloc); /* ISO C: no object-to-function pointer cast */
     replace(slot, type);
     return 1;
 }
@@ -460,12 +534,15 @@ static int take_type(PyObject *type, PyObject **slot, allocfunc *alloc) {
 static PyObject *configure(PyObject *module, PyObject *args) {
     PyObject *event, *key, *open, *cancelled, *cancel_in_flight, *stamp;
     PyObject *units, *exchanges, *multiply, *scale_units, *event_from_c, *state_from_c;
+    PyObject *decode_one_into;
+    const void *decode_one_into_at;
     int negative, scale;
     (void)module;
-    if (!PyArg_ParseTuple(args, "OOOOOOO!O!OO!OO:configure", &event, &key, &open, &cancelled,
+    if (!PyArg_ParseTuple(args, "OOOOOOO!O!OO!OOO:configure", &event, &key, &open, &cancelled,
                           &cancel_in_flight, &stamp, &PyDict_Type, &units, &PyDict_Type,
                           &exchanges, &multiply, &PyTuple_Type, &scale_units, &event_from_c,
-                          &state_from_c)) {
+                          &state_from_c, &decode_one_into) ||
+        !address(decode_one_into, &decode_one_into_at)) {
         return NULL;
     }
     if (PyTuple_Size(scale_units) != 2) {
@@ -493,6 +570,8 @@ static PyObject *configure(PyObject *module, PyObject *args) {
     replace(&B.multiply, multiply);
     replace(&B.event_from_c, event_from_c);
     replace(&B.state_from_c, state_from_c);
+    /* An object pointer to a function pointer: what cffi's address is. */
+    memcpy(&B.decode_one_into, &decode_one_into_at, sizeof B.decode_one_into);
     for (negative = 0; negative < 2; negative++) {
         PyObject *row = PyTuple_GetItem(scale_units, negative);
         for (scale = 0; scale < SCALES; scale++) {
@@ -539,8 +618,11 @@ static PyMethodDef methods[] = {
      "layout() -> (abi_version, sizeof BarterOrderEvent, sizeof BarterMarketStreamEvent)."},
     {"configure", configure, METH_VARARGS,
      "configure(OrderEvent, OrderKey, Open, Cancelled, CancelInFlight, Timestamp, units, "
-     "exchanges, multiply, scale_units, event_from_c, state_from_c): the record types and "
-     "helpers, once."},
+     "exchanges, multiply, scale_units, event_from_c, state_from_c, decode_one_into_address): "
+     "the record types and helpers, once."},
+    {"order_event_one", order_event_one, METH_VARARGS,
+     "order_event_one(raw, keys) -> OrderEvent or None: the whole single decode of the usual "
+     "event; None hands it back to the Python path."},
     {"configure_market", configure_market, METH_VARARGS,
      "configure_market(MarketItem, MarketResultItem, MarketEvent, PublicTrade, OrderBookL1, "
      "Level, sides, stream_from_c): the market records and helpers, once (after configure)."},

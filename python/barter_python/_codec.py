@@ -242,6 +242,9 @@ def _input_bytes(data: JsonInput) -> bytes:
 #: -> item.
 FAST_DECODERS: dict[int, Callable[[Any, Keys], list[Any]]] = {}
 FAST_ONE_DECODERS: dict[int, Callable[[Scratch, int, Keys], Any]] = {}
+#: A whole single decode (the C builder's, for order events): (bytes, keys)
+#: -> item, or None to take the path below (which then reports any error).
+DIRECT_ONE_DECODERS: dict[int, Callable[[bytes, Keys], Any]] = {}
 
 
 #: JSON lines inputs from this size on are decoded by a library thread in
@@ -374,6 +377,11 @@ def decode_one(cls: type[M], data: JsonInput, keys: Keys) -> M:
     raw = data if type(data) is bytes else _input_bytes(data)
     if keys is not _INDEXED and keys is not _UNINDEXED:
         keys = Keys(keys)
+    direct = DIRECT_ONE_DECODERS.get(cls._message)
+    if direct is not None:
+        item: M | None = direct(raw, keys)
+        if item is not None:
+            return item
     try:
         scratch = _SCRATCHES.pop()
     except IndexError:
@@ -394,8 +402,8 @@ def decode_one(cls: type[M], data: JsonInput, keys: Keys) -> M:
         used = memory.used[0]
         fast = FAST_ONE_DECODERS.get(cls._message)
         if fast is not None:
-            item: M = fast(memory, used, keys)
-            return item
+            built: M = fast(memory, used, keys)
+            return built
         return cls._from_c(memory.items(f"{cls._c_type} *")[0], keys)
     finally:
         if len(_SCRATCHES) < _SCRATCHES_KEPT:

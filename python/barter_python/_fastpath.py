@@ -97,6 +97,7 @@ def _load_builder() -> ModuleType | None:
         UNITS,
         OrderEvent._from_c,
         state_from_c,
+        int(ffi.cast("uintptr_t", ffi.addressof(lib, "barter_decode_one_into"))),
     )
     return module
 
@@ -277,5 +278,7 @@ def _without_gc(decode: Callable[[Any, Any], list[Any]]) -> Callable[[Any, Any],
 _decode, _decode_one = (
     _c_order_event_decoders(_CBUILD) if _CBUILD is not None else _cffi_order_event_decoders()
 )
+if _CBUILD is not None:
+    _codec.DIRECT_ONE_DECODERS[lib.BARTER_MESSAGE_ORDER_EVENT] = _CBUILD.order_event_one
 _codec.FAST_DECODERS[lib.BARTER_MESSAGE_ORDER_EVENT] = _without_gc(_decode)
 _codec.FAST_ONE_DECODERS[lib.BARTER_MESSAGE_ORDER_EVENT] = _decode_one
