@@ -57,20 +57,21 @@ decoder in one process (2 shared cores, numbers per event):
   overlap (and without full access) the ratio is ~1.5x on CPython, where
   parsing (~520 ns) costs less than building, and ~2x on PyPy, where the
   build (~450-500 ns) costs about as much as the parse.
-- CPython's build from C structs, ~1,250 ns: `struct.iter_unpack` of the 22
-  fields the loop reads (the rest is skipped as padding) ~175 ns; three
-  string slices ~150 ns; one `Context.multiply` of the mantissa by
-  1E-scale ~110 ns per decimal (`Decimal(int).scaleb` was ~230, text plus
-  `Decimal(str)` ~315); ~90-100 ns per tuple-based object, of
-  which an event has 3-5; the ~5% error states go through the per-field
-  decoder (~70 ns averaged). The typed floor (objects from values already in
-  Python) is 600 ns and itself 1.8x the plain-tuple floor, so neither "within
-  1.3x of plain tuples" nor "within 1.5x of msgspec" can be met with these
-  objects on CPython: the floor plus full access alone is ~1.3x msgspec's
-  full decode, before any parsing. The 3x over `json.loads` + build is met
-  only because the parse is hidden: the build plus full access (Rust-origin
-  "+full", ~1,600-1,700 ns) is about a third of the baseline's; on one core
-  ("one thread") the ratio is ~2.6-2.8x.
+- CPython's build from C structs is C (`barter_python._cbuild`): each
+  record is its type's `tp_alloc` plus item stores, each string one
+  `PyUnicode_DecodeUTF8` from the batch's arena, each decimal one
+  `Context.multiply` of the mantissa by 1E-scale (~110-120 ns: the one
+  Python call left, the cheapest exact route measured; `Decimal(int).scaleb`
+  was ~230, text plus `Decimal(str)` ~315). Built from structs already in
+  memory, without full access: ~400 ns an ordinary event, ~1,250 ns an error
+  state (~5% of the workload, still the per-field decoder's), ~475 ns
+  averaged, where the Python loop over `struct.iter_unpack` it replaced took
+  ~1,250. The cffi builder, what a CPython without the extension (or with
+  `BARTER_PYTHON_BUILDER=cffi`) runs, pays ~50-80 ns a cffi field read:
+  ~2,700 ns an event ("cffi builder" above). The typed floor (objects from
+  values already in Python) is ~500-600 ns and itself ~2x the plain-tuple
+  floor; with full access it is ~1.5x msgspec's full decode, so "within
+  1.5x of msgspec" still cannot be met with these objects on CPython.
 - Full access costs ~400-450 ns per event on CPython, half of it
   `Timestamp.datetime`: ~220 ns, from the `datetime` constructor and a
   bounded cache of each second's calendar fields (events cluster in time).
@@ -102,16 +103,16 @@ decoder in one process (2 shared cores, numbers per event):
   not a faster decoder. (Measured in one process with the other paths, an
   earlier layout of this suite, the collection fell outside the timed runs
   and the ratio came out at 3.5x; each path now runs in a fresh process.)
-- A single `from_json` decodes into reused memory with
-  `barter_decode_one_into`: no allocation in Rust and no second call to free
-  (it cost ~5,000 ns on CPython with a batch per call). Per event of the mix
-  it now pays the call (~600 ns, ~450 of it Rust's parse and conversion),
-  the build (~1,250, as in a batch) and ~1,000-1,300 ns of Python per call
-  that a batch spreads over its items: ~300 of glue (input and key checks,
-  taking the reused memory, seven call arguments) and ~650 to run the batch
-  loop for one row (`unpack_from` ~190 against ~100 amortised, slicing and
-  decoding the strings, the loop's list and calls). That per-call Python is
-  what keeps CPython at ~1.7-1.8x; PyPy's JIT removes most of it (~1.2x, met).
+- A single `from_json` on CPython is one C call for the usual event: the
+  library decodes into memory on the C stack (`barter_decode_one_into`, no
+  allocation in Rust, no second call to free) and the event is built there;
+  ~450 ns of it is Rust's parse and conversion, as in a batch. Anything
+  else (not bytes, over 8 KiB, a failure status, an event the per-field
+  decoder owns) returns to the Python path, which decodes into memory from a
+  pool and reports what it finds. Before, the Python glue around the call
+  (input and key checks, the pool, seven cffi arguments, one row through
+  the batch loop) cost ~1,000 ns and held CPython at ~1.7-1.8x a batch of
+  1,000. On PyPy the JIT removes most of that glue.
 - Timings run with the cyclic GC off for every path alike; the bridge also
   pauses CPython's GC by itself while it builds a large batch, which the
   baselines do not.
@@ -136,19 +137,21 @@ Choices that give up speed for correctness, with their cost on CPython
 - Times are `Timestamp(seconds, nanos)`, exact to the nanosecond, with the
   `datetime` view (microseconds) on demand. msgspec, the comparison target,
   builds `datetime`s and drops the nanoseconds.
-- Every string is copied into a Python `str` during the build (~50 ns a
-  slice), so no object points into C memory and each outlives its batch.
-- String offsets are byte offsets: a batch with any non-ASCII byte is
-  decoded as Latin-1 and each of its strings re-decoded as UTF-8 (~60 ns a
-  string) instead of slicing characters wrongly.
+- Every string is copied into a Python `str` during the build (~30-50 ns),
+  so no object points into C memory and each outlives its batch.
+- String offsets are byte offsets. The C builder decodes each string as
+  UTF-8 anyway; the cffi builder (PyPy) slices one ASCII text of the batch,
+  and a batch with any non-ASCII byte decodes each string from its own
+  bytes instead of slicing characters wrongly.
 - Rust parses with serde into barter's own types, so every input is checked
   against barter's schema and UTF-8 by the code whose output is the
   contract: the ~325 ns parse per event above.
 - Error states (~5% of the workload) go through the per-field decoder, so
   each error class has one decoder: ~70 ns per event averaged.
-- A single `from_json` takes its memory from a pool (atomic pop and append)
-  instead of one module-wide buffer, so threads and re-entrant calls never
-  share it: ~40 ns a call.
+- A single `from_json` never shares its memory: on CPython's C path it is
+  on the C stack, so a re-entrant call (from a finalizer an allocation runs)
+  gets its own; elsewhere it comes from a pool (atomic pop and append,
+  ~40 ns a call) instead of one module-wide buffer.
 """.splitlines()
 
 
