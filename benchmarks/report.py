@@ -54,9 +54,9 @@ decoder in one process (2 shared cores, numbers per event):
   the same decode without the overlap). That is also why "Rust-origin >=2x
   faster than the JSON batch" cannot hold here: both paths now cost the
   build, and the parse it would save runs on the other core. Without the
-  overlap (and without full access) the ratio is ~1.5x on CPython, where
-  parsing (~520 ns) costs less than building, and ~2x on PyPy, where the
-  build (~450-500 ns) costs about as much as the parse.
+  overlap (and without full access) the ratio is ~2x on both interpreters,
+  where the build (~450-500 ns, in C on CPython) costs about as much as the
+  parse.
 - CPython's build from C structs is C (`barter_python._cbuild`): each
   record is its type's `tp_alloc` plus item stores, each string one
   `PyUnicode_DecodeUTF8` from the batch's arena, each decimal one
@@ -68,10 +68,11 @@ decoder in one process (2 shared cores, numbers per event):
   averaged, where the Python loop over `struct.iter_unpack` it replaced took
   ~1,250. The cffi builder, what a CPython without the extension (or with
   `BARTER_PYTHON_BUILDER=cffi`) runs, pays ~50-80 ns a cffi field read:
-  ~2,700 ns an event ("cffi builder" above). The typed floor (objects from
-  values already in Python) is ~500-600 ns and itself ~2x the plain-tuple
-  floor; with full access it is ~1.5x msgspec's full decode, so "within
-  1.5x of msgspec" still cannot be met with these objects on CPython.
+  ~2,700 ns an event ("cffi builder" above). The "typed floor" (objects
+  from values already in Python, through `tuple.__new__`) is no floor for C:
+  the C builder from structs now costs less than it, and the batch with
+  full access comes within ~1.15x of msgspec's full decode (msgspec keeps
+  microseconds only), where the Python build could not come within 1.5x.
 - Full access costs ~400-450 ns per event on CPython, half of it
   `Timestamp.datetime`: ~220 ns, from the `datetime` constructor and a
   bounded cache of each second's calendar fields (events cluster in time).
