@@ -228,13 +228,18 @@ static PyObject *item_at(const Fallback *f, size_t index) {
     return item;
 }
 
-static PyObject *whole_event(Fallback *f, size_t index) {
-    PyObject *item, *result;
+/* items[index] for the per-field decoder, or NULL: with an error, or with
+ * `declined` set when there are no cffi items to index. */
+static PyObject *fallback_item(Fallback *f, size_t index) {
     if (f->items == NULL) {
         f->declined = 1;
         return NULL;
     }
-    item = item_at(f, index);
+    return item_at(f, index);
+}
+
+static PyObject *whole_event(Fallback *f, size_t index) {
+    PyObject *item = fallback_item(f, index), *result;
     if (item == NULL) {
         return NULL;
     }
@@ -244,12 +249,7 @@ static PyObject *whole_event(Fallback *f, size_t index) {
 }
 
 static PyObject *its_state(Fallback *f, size_t index) {
-    PyObject *item, *state, *result;
-    if (f->items == NULL) {
-        f->declined = 1;
-        return NULL;
-    }
-    item = item_at(f, index);
+    PyObject *item = fallback_item(f, index), *state, *result;
     if (item == NULL) {
         return NULL;
     }

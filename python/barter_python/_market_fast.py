@@ -15,8 +15,8 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from . import _codec
-from ._fastpath import _CBUILD
-from ._native import ffi, lib
+from ._fastpath import _CBUILD, c_batch_decoder
+from ._native import lib
 from ._requests import SIDE_FROM_C
 from .market import (
     Level,
@@ -28,27 +28,9 @@ from .market import (
     stream_from_c,
 )
 
-_ITEM = "BarterMarketStreamEvent"
-
 
 def _decoder(cbuild: Any, result: bool) -> Callable[[Any, Any], list[Any]]:
-    market_items = cbuild.market_items
-    null = ffi.cast("uint8_t *", 0)
-
-    def decode(batch: Any, keys: Any) -> list[Any]:
-        items = ffi.cast(f"{_ITEM} *", batch.items)
-        strings = batch.strings
-        built: list[Any] = market_items(
-            ffi.cast("uint8_t *", items) - null,
-            batch.len,
-            strings.ptr - null,
-            strings.len,
-            items,
-            result,
-        )
-        return built
-
-    return decode
+    return c_batch_decoder(cbuild.market_items, "BarterMarketStreamEvent", result)
 
 
 if _CBUILD is not None:
