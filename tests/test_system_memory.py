@@ -11,6 +11,7 @@ import gc
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -38,11 +39,6 @@ CONFIG["executions"][0]["latency_ms"] = 1
 #: ~0.25 MiB of market JSON in and ~0.4 MiB of audit ticks out.
 MARKET = resources.files("barter_python").joinpath("data/market_events.jsonl").read_bytes() * 40
 
-#: The same data, 400 times over (9,600 events, ~2.5 MiB of JSON).
-BACKTEST_MARKET = (
-    resources.files("barter_python").joinpath("data/market_events.jsonl").read_bytes() * 400
-)
-
 pytestmark = pytest.mark.skipif(
     not STATM.exists() or not Path("/proc/self/task").exists(),
     reason="RSS and threads are read from /proc (Linux only)",
@@ -65,24 +61,32 @@ def one_lifecycle() -> int:
     pytest.fail("the engine did not process the command within 10 s")
 
 
-def test_system_lifecycles_keep_rss_flat_and_stop_every_thread() -> None:
+def cycles_keep_rss_flat(one_cycle: Callable[[], int]) -> int:
+    """Runs ``one_cycle`` CYCLES times, checking after each that it left no
+    thread running, and that the resident set grew by under 8 MiB after the
+    first WARM cycles. Returns the sum of what the measured cycles returned."""
     gc.collect()  # so that no earlier test's garbage closes during this one
     threads = task_count()
-    baseline = drained = 0
+    baseline = total = 0
     for cycle in range(1, CYCLES + 1):
-        drained += one_lifecycle()
+        total += one_cycle()
         # PyPy frees the handles' cffi memory only when its GC runs.
         gc.collect()
         assert task_count() == threads, f"cycle {cycle} left threads running"
         if cycle == WARM:
-            baseline, drained = rss(), 0
+            baseline, total = rss(), 0
     growth = rss() - baseline
+    assert growth < 8 * MIB, f"RSS grew by {growth / MIB:.1f} MiB over {CYCLES - WARM} cycles"
+    return total
+
+
+def test_system_lifecycles_keep_rss_flat_and_stop_every_thread() -> None:
     # Kept, the market events fed or the audit ticks queued and drained
     # would add their ~0.25 + 0.4 MiB a cycle: over 10 MiB in the 45 cycles
     # measured. Measured growth without a leak: ~0.1 MiB on CPython, ~0.3
     # MiB on PyPy (its JIT and GC).
+    drained = cycles_keep_rss_flat(one_lifecycle)
     assert drained > (CYCLES - WARM) * MIB // 4, f"only {drained} bytes of audit drained"
-    assert growth < 8 * MIB, f"RSS grew by {growth / MIB:.1f} MiB over {CYCLES - WARM} cycles"
 
 
 def one_backtest(config: dict[str, object], market: bytes) -> int:
@@ -99,29 +103,22 @@ def test_backtest_lifecycles_keep_rss_flat_and_stop_every_thread(barter_crate_di
     path = barter_crate_dir / "examples/data/binance_spot_trades_l1_btcusdt_ethusdt_solusdt.json"
     market = b"".join(path.read_bytes().splitlines(keepends=True)[:10_000])
     config = example_backtest_config()
-    gc.collect()
-    threads = task_count()
-    baseline = 0
-    for cycle in range(1, CYCLES + 1):
-        assert one_backtest(config, market) == 2
-        gc.collect()
-        assert task_count() == threads, f"cycle {cycle} left threads running"
-        if cycle == WARM:
-            baseline = rss()
-    growth = rss() - baseline
     # Kept, each cycle's market data (several MiB as barter's events) would
     # add well over 100 MiB in the 45 cycles measured.
-    assert growth < 8 * MIB, f"RSS grew by {growth / MIB:.1f} MiB over {CYCLES - WARM} cycles"
+
+    def one_cycle() -> int:
+        assert one_backtest(config, market) == 2
+        return 1
+
+    assert cycles_keep_rss_flat(one_cycle) == CYCLES - WARM
 
 
 def test_stepped_backtest_lifecycles_keep_rss_flat(barter_crate_dir: Path) -> None:
     path = barter_crate_dir / "examples/data/binance_spot_trades_l1_btcusdt_ethusdt_solusdt.json"
     market = MarketData(b"".join(path.read_bytes().splitlines(keepends=True)[:3_000]))
     config = example_backtest_config()
-    gc.collect()
-    threads = task_count()
-    baseline = 0
-    for cycle in range(1, CYCLES + 1):
+
+    def one_stepped() -> int:
         strategy = MovingAverageCross(fast=3, slow=8)
         with SteppedBacktest(config, market) as backtest:
             backtest.run(strategy)
@@ -129,9 +126,6 @@ def test_stepped_backtest_lifecycles_keep_rss_flat(barter_crate_dir: Path) -> No
             assert len(backtest.drain_audit_json()) > 3_000
             assert backtest.trading_summary(Decimal("0.05")).to_json()
         assert strategy.orders
-        gc.collect()
-        assert task_count() == threads, f"cycle {cycle} left threads running"
-        if cycle == WARM:
-            baseline = rss()
-    growth = rss() - baseline
-    assert growth < 8 * MIB, f"RSS grew by {growth / MIB:.1f} MiB over {CYCLES - WARM} cycles"
+        return 1
+
+    assert cycles_keep_rss_flat(one_stepped) == CYCLES - WARM
