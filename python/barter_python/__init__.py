@@ -9,9 +9,9 @@ ctypes alone.
 
 from __future__ import annotations
 
+import importlib
 from importlib.metadata import PackageNotFoundError, version
 
-from ._fastpath import builder
 from ._native import MODE, header_path, library_path, library_version
 from .errors import (
     BarterClosedError,
@@ -28,6 +28,16 @@ def native_mode() -> str:
     ``"abi"`` (cffi's ABI mode over the shipped header, the fallback).
     :func:`builder` says what builds the typed records."""
     return MODE
+
+
+def builder() -> str:
+    """What builds the typed records: ``"c"`` (CPython's C extension,
+    ``barter_python._cbuild``) or ``"cffi"`` (Python over cffi field reads:
+    PyPy, or ``BARTER_PYTHON_BUILDER=cffi``)."""
+    # Imported here: the typed model loads on first use, not with the
+    # package (ctypes users need only library_path() and header_path()).
+    which: str = importlib.import_module("._fastpath", __name__).builder()
+    return which
 
 
 def _version() -> str:
