@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from barter_python import BarterValueError
+from barter_python._audit import Ledger
 from barter_python._system_demo import RISK_FREE_RETURN, Step, script
 from barter_python.engine import (
     Account,
@@ -181,6 +182,34 @@ def check_close_positions(system: SystemHandle, close: Step, usdt: int) -> list[
     )
     check_fill(closing, ticks, usdt)
     return ticks
+
+
+def test_a_fill_settles_whichever_of_its_snapshot_and_trade_comes_first(
+    system: SystemHandle,
+) -> None:
+    feed, buy, *_ = script(example_market_events())
+    feed.send(system)
+    system.settle()
+    buy.send(system)
+    ticks = system.settle()
+    kinds = [type(k) for k in account_kinds(ticks)]
+    account = [t for t in ticks if isinstance(t.event.event, Account)]  # type: ignore[union-attr]
+    snapshot = account[kinds.index(OrderSnapshot)]
+    trade = account[kinds.index(Trade)]
+    rest = [t for t in ticks if t is not snapshot and t is not trade]
+    for first, second in ((snapshot, trade), (trade, snapshot)):
+        ledger = Ledger()
+        for tick in [*rest, first]:
+            ledger.add(tick)
+        assert not ledger.settled
+        ledger.add(second)
+        assert ledger.settled
+        assert ledger.entries() == system.audit()[-1:]
+    # A trade no request waits for is not held: it cannot settle a later fill.
+    ledger = Ledger()
+    for tick in [trade, *rest, snapshot]:
+        ledger.add(tick)
+    assert not ledger.settled
 
 
 def check_unknown_exchange(system: SystemHandle) -> list[AuditTick]:

@@ -123,9 +123,10 @@ class Ledger:
     command output's ``errors`` was not sent: its entry holds the
     ``EngineError``. ``ClosePositions`` contributes its cancels and opens.
     Fills arrive on a separate path from order snapshots, so a filled open
-    counts as ``settled`` only once its ``Trade`` has arrived too."""
+    counts as ``settled`` only once its ``Trade`` has arrived too, whichever
+    of the two the engine saw first."""
 
-    __slots__ = ("_entries", "_trades_due", "_waiting")
+    __slots__ = ("_entries", "_trades_due", "_trades_early", "_waiting")
 
     def __init__(self) -> None:
         self._entries: list[list[Any]] = []
@@ -133,6 +134,10 @@ class Ledger:
         self._waiting: dict[tuple[type, Any], list[int]] = {}
         # Fills whose Trade has not arrived: (instrument, strategy, side, price, quantity).
         self._trades_due: list[tuple[Any, ...]] = []
+        # Trades that came before their fill's snapshot: barter's client sends
+        # the order response and the exchange's trade on two paths, and the
+        # engine merges them in arrival order.
+        self._trades_early: list[tuple[Any, ...]] = []
 
     def _sent(self, output: OpenOrdersOutput | CancelOrdersOutput) -> None:
         for request in output.sent:
@@ -173,13 +178,30 @@ class Ledger:
             )
             request = self._answer(OrderRequestOpen, kind.key, outcome)
             if request is not None and isinstance(state, FullyFilled):
-                self._trades_due.append(_fill(request))
+                fill = _fill(request)
+                if fill in self._trades_early:
+                    self._trades_early.remove(fill)
+                else:
+                    self._trades_due.append(fill)
         elif isinstance(kind, OrderResponseCancel):
             self._answer(OrderRequestCancel, kind.key, _outcome(kind.state))
         elif isinstance(kind, Trade):
             fill = (kind.instrument, kind.strategy, kind.side, kind.price, kind.quantity)
             if fill in self._trades_due:
                 self._trades_due.remove(fill)
+            elif self._trades_early.count(fill) < self._unanswered_fills().count(fill):
+                self._trades_early.append(fill)
+
+    def _unanswered_fills(self) -> list[tuple[Any, ...]]:
+        # Only these can still be answered by a fill, so a trade is kept only
+        # while one of them may claim it: the early list never outgrows the
+        # waiting one.
+        return [
+            _fill(self._entries[index][0])
+            for (kind, _), indices in self._waiting.items()
+            if kind is OrderRequestOpen
+            for index in indices
+        ]
 
     def entries(self) -> list[AuditEntry]:
         """Every request so far, in the order the engine sent or refused it."""
