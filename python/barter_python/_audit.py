@@ -178,19 +178,23 @@ class Ledger:
             )
             request = self._answer(OrderRequestOpen, kind.key, outcome)
             if request is not None and isinstance(state, FullyFilled):
-                fill = _fill(request)
-                if fill in self._trades_early:
-                    self._trades_early.remove(fill)
-                else:
-                    self._trades_due.append(fill)
+                self._filled(_fill(request))
         elif isinstance(kind, OrderResponseCancel):
             self._answer(OrderRequestCancel, kind.key, _outcome(kind.state))
         elif isinstance(kind, Trade):
-            fill = (kind.instrument, kind.strategy, kind.side, kind.price, kind.quantity)
-            if fill in self._trades_due:
-                self._trades_due.remove(fill)
-            elif self._trades_early.count(fill) < self._unanswered_fills().count(fill):
-                self._trades_early.append(fill)
+            self._traded((kind.instrument, kind.strategy, kind.side, kind.price, kind.quantity))
+
+    def _filled(self, fill: tuple[Any, ...]) -> None:
+        if fill in self._trades_early:
+            self._trades_early.remove(fill)
+        else:
+            self._trades_due.append(fill)
+
+    def _traded(self, fill: tuple[Any, ...]) -> None:
+        if fill in self._trades_due:
+            self._trades_due.remove(fill)
+        elif self._trades_early.count(fill) < self._unanswered_fills().count(fill):
+            self._trades_early.append(fill)
 
     def _unanswered_fills(self) -> list[tuple[Any, ...]]:
         # Only these can still be answered by a fill, so a trade is kept only
