@@ -1,7 +1,15 @@
-//! Writes the benchmark workload: 100,000 indexed order events of mixed
-//! states, built from real barter values and serialised by serde, one per
-//! line, to stdout. Deterministic (a fixed linear congruential generator), so
-//! the committed file can be checked against it.
+//! Writes a benchmark workload of order events built from real barter values
+//! and serialised by serde, one per line, to stdout. Deterministic (a fixed
+//! linear congruential generator), so the committed files can be checked
+//! against it.
+//!
+//! - no argument: 100,000 indexed events of mixed states, ASCII names,
+//!   timestamps within one day (the suite's first workload);
+//! - `realistic indexed` or `realistic unindexed`: 50,000 events of one key
+//!   form with what live data brings: non-ASCII and long strategy and cid
+//!   strings, timestamps over two centuries with 0, 3, 6 or 9 fractional
+//!   digits, decimals at every scale from 0 to 28, every state and every
+//!   order error.
 //!
 //!     cargo run --release --example workload | gzip -n > ../benchmarks/data/order_events_100k.jsonl.gz
 
@@ -16,7 +24,10 @@ use barter_instrument::exchange::{ExchangeId, ExchangeIndex};
 use barter_instrument::instrument::InstrumentIndex;
 use chrono::DateTime;
 use rust_decimal::Decimal;
+use serde::Serialize;
 use std::io::{BufWriter, Write};
+
+mod realistic;
 
 const EVENTS: u64 = 100_000;
 
@@ -65,9 +76,23 @@ fn error(rng: &mut Lcg) -> OrderError {
 }
 
 fn main() -> std::io::Result<()> {
-    let mut rng = Lcg(0x005e_edba_27e7);
+    let args: Vec<String> = std::env::args().skip(1).collect();
     let out = std::io::stdout();
     let mut out = BufWriter::new(out.lock());
+    match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+        [] => benchmark(&mut out)?,
+        ["realistic", "indexed"] => realistic::write(&mut out, realistic::indexed_key)?,
+        ["realistic", "unindexed"] => realistic::write(&mut out, realistic::unindexed_key)?,
+        _ => {
+            eprintln!("usage: workload [realistic indexed|unindexed]");
+            std::process::exit(2);
+        }
+    }
+    out.flush()
+}
+
+fn benchmark(out: &mut impl Write) -> std::io::Result<()> {
+    let mut rng = Lcg(0x005e_edba_27e7);
     // 2025-10-05T10:15:00Z, advancing a few microseconds to milliseconds per event.
     let mut at_ns: i64 = 1_759_659_300_000_000_000;
     for order in 0..EVENTS {
@@ -94,8 +119,12 @@ fn main() -> std::io::Result<()> {
             90..=94 => OrderState::Inactive(InactiveOrderState::OpenFailed(error(&mut rng))),
             _ => OrderState::expired(),
         };
-        serde_json::to_writer(&mut out, &OrderEvent { key, state })?;
-        out.write_all(b"\n")?;
+        write_line(out, &OrderEvent { key, state })?;
     }
-    out.flush()
+    Ok(())
+}
+
+fn write_line(out: &mut impl Write, value: &impl Serialize) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, value)?;
+    out.write_all(b"\n")
 }
