@@ -174,6 +174,23 @@ fn error<K: ErrorKeys>(rng: &mut Lcg) -> OrderError<K::Asset, K::Instrument> {
     }
 }
 
+fn state<K: ErrorKeys>(rng: &mut Lcg, order: u64) -> OrderState<K::Asset, K::Instrument> {
+    match rng.below(100) {
+        0..=34 => OrderState::Active(ActiveOrderState::Open(open(rng, order))),
+        35..=49 => OrderState::Active(ActiveOrderState::OpenInFlight(OpenInFlight)),
+        50..=59 => OrderState::Active(ActiveOrderState::CancelInFlight(CancelInFlight {
+            order: (rng.below(2) == 0).then(|| open(rng, order)),
+        })),
+        60..=69 => OrderState::Inactive(InactiveOrderState::Cancelled(Cancelled {
+            id: order_id(rng, order),
+            time_exchange: timestamp(rng),
+        })),
+        70..=84 => OrderState::fully_filled(),
+        85..=94 => OrderState::Inactive(InactiveOrderState::OpenFailed(error::<K>(rng))),
+        _ => OrderState::expired(),
+    }
+}
+
 /// Writes the realistic workload with keys made by `key`.
 pub fn write<E, I>(out: &mut impl Write, key: fn(&mut Lcg) -> (E, I)) -> std::io::Result<()>
 where
@@ -190,23 +207,7 @@ where
             strategy: StrategyId::new(pick(&mut rng, &STRATEGIES)),
             cid: cid(&mut rng, order),
         };
-        let state: OrderState<<(E, I) as ErrorKeys>::Asset, <(E, I) as ErrorKeys>::Instrument> =
-            match rng.below(100) {
-                0..=34 => OrderState::Active(ActiveOrderState::Open(open(&mut rng, order))),
-                35..=49 => OrderState::Active(ActiveOrderState::OpenInFlight(OpenInFlight)),
-                50..=59 => OrderState::Active(ActiveOrderState::CancelInFlight(CancelInFlight {
-                    order: (rng.below(2) == 0).then(|| open(&mut rng, order)),
-                })),
-                60..=69 => OrderState::Inactive(InactiveOrderState::Cancelled(Cancelled {
-                    id: order_id(&mut rng, order),
-                    time_exchange: timestamp(&mut rng),
-                })),
-                70..=84 => OrderState::fully_filled(),
-                85..=94 => {
-                    OrderState::Inactive(InactiveOrderState::OpenFailed(error::<(E, I)>(&mut rng)))
-                }
-                _ => OrderState::expired(),
-            };
+        let state = state::<(E, I)>(&mut rng, order);
         write_line(out, &OrderEvent { key, state })?;
     }
     Ok(())
