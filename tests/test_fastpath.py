@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from barter_python import _codec, _fastpath, builder
 from barter_python._native import lib
-from barter_python.execution import Keys, OrderEvent
+from barter_python.execution import Keys, OrderEvent, Timestamp
 from conftest import CASES, MESSAGES
 
 
@@ -69,6 +69,9 @@ def test_one_builder_is_chosen_at_import() -> None:
     wanted = os.environ.get(_fastpath.BUILDER_VARIABLE)
     cpython = platform.python_implementation() == "CPython"
     assert builder() == ("c" if cpython and wanted != "cffi" else "cffi")
+    # Timestamp.datetime's getter is the builder's.
+    python_getter = Timestamp.datetime.fget is _fastpath.PYTHON_DATETIME
+    assert python_getter == (builder() == "cffi")
 
 
 def run_with_builder(value: str) -> subprocess.CompletedProcess[str]:

@@ -19,6 +19,7 @@ event with ``_from_c``'s, under each builder.
 
 from __future__ import annotations
 
+import datetime as _dt
 import importlib
 import os
 import platform
@@ -64,6 +65,10 @@ _EXCHANGES = {member.value: member for member in ExchangeId}
 _C_STRUCTS = ("BarterOrderEvent", "BarterMarketStreamEvent")
 
 
+#: ``Timestamp.datetime``'s Python getter, whichever builder is active.
+PYTHON_DATETIME: Callable[[Timestamp], _dt.datetime] = vars(Timestamp)["datetime"].fget
+
+
 def _load_builder() -> ModuleType | None:
     wanted = os.environ.get(BUILDER_VARIABLE, "")
     if wanted not in ("", "c", "cffi"):
@@ -99,6 +104,12 @@ def _load_builder() -> ModuleType | None:
         state_from_c,
         int(ffi.cast("uintptr_t", ffi.addressof(lib, "barter_decode_one_into"))),
     )
+    # Timestamp.datetime with its getter in C: a full read of an event costs
+    # it more than any other field. The Python getter stays the reference,
+    # and the C one hands it what it does not cover (years outside 1..9999).
+    module.configure_datetime(_dt.datetime, _dt.timezone.utc, PYTHON_DATETIME)
+    doc = Timestamp.datetime.__doc__
+    setattr(Timestamp, "datetime", property(module.timestamp_datetime, doc=doc))  # noqa: B010
     return module
 
 
