@@ -1,12 +1,12 @@
-"""The decode paths the suite compares. Each takes the workload (JSON lines
-as bytes, and the same lines pre-parsed where a path starts from Python
-values) and returns a list of event objects."""
+"""The decode paths the suite compares. Each takes the workload's parts
+(JSON lines of one key form each, as bytes and as a list of lines) and
+returns one list of event objects, the parts' events in order."""
 
 from __future__ import annotations
 
 import json
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from barter_python import _codec
 from barter_python._native import check, ffi, lib
@@ -36,29 +36,42 @@ from barter_python.execution import (
     Timestamp,
 )
 
+
+class Part(NamedTuple):
+    """JSON lines of one key form."""
+
+    keys: Keys
+    data: bytes
+    lines: list[bytes]
+
+
 # --- the bridge ---------------------------------------------------------------------
 
 
-def bridge_lines(data: bytes) -> list[Any]:
+def bridge_lines(parts: list[Part]) -> list[Any]:
     """JSON lines → Rust (serde) → C structs → typed objects. Large inputs
     are parsed on a library thread, batch by batch, while Python builds."""
-    return OrderEvent.from_json_lines(data)
+    events: list[Any] = []
+    for part in parts:
+        events += OrderEvent.from_json_lines(part.data, part.keys)
+    return events
 
 
-def bridge_lines_one_thread(data: bytes) -> list[Any]:
+def bridge_lines_one_thread(parts: list[Part]) -> list[Any]:
     """The same, with Rust's parse not overlapped with Python's building
     (what a single core gets)."""
     saved = _codec._STREAM_FROM_BYTES
-    _codec._STREAM_FROM_BYTES = len(data) + 1
+    _codec._STREAM_FROM_BYTES = max(len(part.data) for part in parts) + 1
     try:
-        return OrderEvent.from_json_lines(data)
+        return bridge_lines(parts)
     finally:
         _codec._STREAM_FROM_BYTES = saved
 
 
-def bridge_single(lines: list[bytes]) -> list[Any]:
+def bridge_single(parts: list[Part]) -> list[Any]:
     """One ``from_json`` call per event."""
-    return [OrderEvent.from_json(line) for line in lines]
+    from_json = OrderEvent.from_json
+    return [from_json(line, part.keys) for part in parts for line in part.lines]
 
 
 class RustOrigin:
@@ -67,30 +80,30 @@ class RustOrigin:
     over): only the struct → object step is timed. The structs are made
     once, untimed, by ``barter_decode``."""
 
-    def __init__(self, data: bytes) -> None:
-        lines = data.splitlines(keepends=True)
+    def __init__(self, parts: list[Part]) -> None:
         size = _codec._STREAM_ITEMS
         self._outs = []
-        for first in range(0, len(lines), size):
-            chunk = b"".join(lines[first : first + size])
-            out = ffi.new("BarterBatch **")
-            check(
-                lib.barter_decode(
-                    lib.BARTER_MESSAGE_ORDER_EVENT, Keys.INDEXED, chunk, len(chunk),
-                    lib.BARTER_JSON_FORMAT_LINES, 0, out,
-                )
-            )  # fmt: skip
-            self._outs.append(out)
+        for part in parts:
+            for first in range(0, len(part.lines), size):
+                chunk = b"\n".join(part.lines[first : first + size])
+                out = ffi.new("BarterBatch **")
+                check(
+                    lib.barter_decode(
+                        lib.BARTER_MESSAGE_ORDER_EVENT, part.keys, chunk, len(chunk),
+                        lib.BARTER_JSON_FORMAT_LINES, 0, out,
+                    )
+                )  # fmt: skip
+                self._outs.append((out, part.keys))
 
     def __call__(self) -> list[Any]:
         fast = _codec.FAST_DECODERS[lib.BARTER_MESSAGE_ORDER_EVENT]
         events: list[Any] = []
-        for out in self._outs:
-            events += fast(out[0], Keys.INDEXED)
+        for out, keys in self._outs:
+            events += fast(out[0], keys)
         return events
 
     def close(self) -> None:
-        for out in self._outs:
+        for out, _ in self._outs:
             lib.barter_batch_free(out)
 
 
@@ -133,11 +146,21 @@ def _error(value: Any) -> Any:
     return make(Socket if name == "Socket" else OrderRejected, (payload,))
 
 
-def build(value: dict[str, Any]) -> Any:
+def _indexed_key(k: dict[str, Any]) -> Any:
+    return make(OrderKey, (k["exchange"], k["instrument"], k["strategy"], k["cid"]))
+
+
+def _unindexed_key(k: dict[str, Any]) -> Any:
+    return make(OrderKey, (ExchangeId(k["exchange"]), k["instrument"], k["strategy"], k["cid"]))
+
+
+KEY_BUILDERS = {Keys.INDEXED: _indexed_key, Keys.UNINDEXED: _unindexed_key}
+
+
+def build(value: dict[str, Any], key_of: Callable[[dict[str, Any]], Any] = _indexed_key) -> Any:
     """A typed ``OrderEvent`` from ``json.loads`` output, the cheapest way
     pure Python can (no validation, like a decoder that trusts its input)."""
-    k = value["key"]
-    key = make(OrderKey, (k["exchange"], k["instrument"], k["strategy"], k["cid"]))
+    key = key_of(value["key"])
     state = value["state"]
     if "Active" in state:
         name, payload = next(iter(state["Active"].items()))
@@ -165,18 +188,24 @@ def build(value: dict[str, Any]) -> Any:
     return make(OrderEvent, (key, decoded))
 
 
-def json_build(lines: list[bytes]) -> list[Any]:
-    loads = json.loads
-    return [build(loads(line)) for line in lines]
+def loads_build(loads: Callable[[bytes], Any], parts: list[Part]) -> list[Any]:
+    events = []
+    for part in parts:
+        key_of = KEY_BUILDERS[part.keys]
+        events += [build(loads(line), key_of) for line in part.lines]
+    return events
 
 
-def orjson_build_path() -> Callable[[list[bytes]], list[Any]] | None:
+def json_build(parts: list[Part]) -> list[Any]:
+    return loads_build(json.loads, parts)
+
+
+def orjson_build_path() -> Callable[[list[Part]], list[Any]] | None:
     try:
         import orjson  # noqa: PLC0415 - optional, CPython only
     except ImportError:
         return None
-    loads = orjson.loads
-    return lambda lines: [build(loads(line)) for line in lines]
+    return lambda parts: loads_build(orjson.loads, parts)
 
 
 # --- floors: building objects from values already in Python ------------------------

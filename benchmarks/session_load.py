@@ -1,6 +1,6 @@
 """Load: events from a Rust producer thread into Python through the drain API.
 
-    python benchmarks/session_load.py [--events N] [--batch N] [--capacity N] [--quick]
+    python benchmarks/session_load.py [--events N] [--batch N] [--capacity N] [--quick] [--out FILE]
 
 A Rust thread (a test hook of the library's test variant: run it with
 BARTER_PYTHON_LIBRARY naming a build with the cargo feature ``testing``, as
@@ -20,10 +20,11 @@ and PyPy. ``--quick`` (for CI) runs 100,000 events.
 from __future__ import annotations
 
 import argparse
-import platform
 import sys
 import time
 from pathlib import Path
+
+from engine_results import report
 
 from barter_python._sink import EventSink, FullPolicy
 from barter_python.execution import Keys, OrderEvent
@@ -77,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=4096, help="events per drain/decode call")
     parser.add_argument("--capacity", type=int, default=65536, help="the sink's queue capacity")
     parser.add_argument("--quick", action="store_true", help="100,000 events (for CI)")
+    parser.add_argument("--out", type=Path, help="write the results as JSON here")
     args = parser.parse_args(argv)
     count = 100_000 if args.quick else args.events
     why = missing()
@@ -93,18 +95,19 @@ def main(argv: list[str] | None = None) -> int:
         first = next(i for i, (a, b) in enumerate(zip(drained, decoded)) if a != b)
         raise SystemExit(f"drained event {first} differs from the decoded one")
 
-    drain_rate = count / drain_seconds
-    decode_rate = count / decode_seconds
-    print(f"{platform.python_implementation()} {platform.python_version()}, {count:,} events")
-    print(
-        f"drain  (Rust producer thread -> EventSink -> Python): {drain_rate:12,.0f} events/s  "
-        f"{1e9 / drain_rate:7.0f} ns/event  ({batches:,} batches)"
+    report(
+        "session_drain",
+        "event",
+        count,
+        {
+            f"drain (Rust producer thread -> EventSink -> Python), {batches:,} drains": (
+                drain_seconds
+            ),
+            "decode (serde JSON lines -> OrderEvent.from_json_lines)": decode_seconds,
+        },
+        {"drain / decode": drain_seconds / decode_seconds},
+        out=args.out,
     )
-    print(
-        f"decode (serde JSON lines -> OrderEvent.from_json_lines): {decode_rate:9,.0f} events/s  "
-        f"{1e9 / decode_rate:7.0f} ns/event"
-    )
-    print(f"ratio drain/decode: {drain_rate / decode_rate:.2f}")
     return 0
 
 
