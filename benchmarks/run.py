@@ -83,7 +83,7 @@ def full_access(events: list[Any]) -> int:
     for event in events:
         key = event.key
         exchange, instrument = key.exchange, key.instrument
-        total += exchange if type(exchange) is int else len(exchange.value)
+        total += exchange if type(exchange) is int else len(exchange)
         total += instrument if type(instrument) is int else len(instrument)
         total += len(key.strategy) + len(key.cid)
         state = event.state

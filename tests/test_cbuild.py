@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from barter_python import _codec, _fastpath, _market_fast, builder
 from barter_python._native import lib
+from barter_python._order_state import ERROR_UNITS
 from barter_python._record import Record
 from barter_python._requests import SIDE_FROM_C
 from barter_python.execution import (
@@ -181,14 +182,14 @@ def test_the_c_builders_records_are_left_to_reference_counting() -> None:
     for event in events:
         assert not gc.is_tracked(event)
         assert not gc.is_tracked(event.key)
-    # Unit states (CancelInFlight(None) too) are shared singletons, and
-    # error states the per-field decoder's.
-    units = [id(unit) for unit in _fastpath._UNITS.values()]
-    built = [
-        e.state for e in events if type(e.state) is not OpenFailed and id(e.state) not in units
-    ]
+    # Unit states (CancelInFlight(None) too) and errors without fields are
+    # shared singletons.
+    units = [id(unit) for unit in [*_fastpath._UNITS.values(), *ERROR_UNITS.values()]]
+    built = [e.state for e in events if id(e.state) not in units]
+    errors = [s.error for s in built if isinstance(s, OpenFailed) and id(s.error) not in units]
+    assert errors
     assert len(built) > len(events) / 2
-    assert not any(map(gc.is_tracked, built + stamps))
+    assert not any(map(gc.is_tracked, built + stamps + errors))
 
 
 MARKET_LINES = (
@@ -211,8 +212,8 @@ def direct_one(cbuild: Any) -> Iterator[None]:
 def batches() -> list[tuple[str, Callable[[Any], Any], Callable[[], list[Any]]]]:
     """(name, the C builder's decoders installed around a given builder
     module (a context manager), the decode)."""
-    usual = [c.serde.encode() for c in CASES if "OpenFailed" not in c.serde]
-    order_lines = b"".join(line + b"\n" for line in usual)
+    every = [c.serde.encode() for c in CASES]
+    order_lines = b"".join(line + b"\n" for line in every)
     return [
         (
             "order events",
@@ -222,7 +223,7 @@ def batches() -> list[tuple[str, Callable[[Any], Any], Callable[[], list[Any]]]]
         (
             "single order events",
             direct_one,
-            lambda: [OrderEvent.from_json(line) for line in usual],
+            lambda: [OrderEvent.from_json(line) for line in every],
         ),
         (
             "market items",
@@ -238,9 +239,8 @@ def batches() -> list[tuple[str, Callable[[Any], Any], Callable[[], list[Any]]]]
 def test_an_allocation_failure_anywhere_in_a_batch_frees_everything(case: Any) -> None:
     """CPython's _testcapi fails the n-th allocation inside the C builder: for
     every n up to past the end of a batch, the decode either succeeds or
-    raises MemoryError, and no record or reference outlives it. (Items the
-    per-field decoder builds are left out: a failure in its Python frames is
-    CPython's to clean up, not the builder's.)"""
+    raises MemoryError, and no record or reference outlives it. Every
+    fixture event is built in C, error states too."""
     import _testcapi as testcapi  # noqa: PLC0415 - CPython's own test module
 
     _, install, decode = case

@@ -35,6 +35,10 @@ static struct {
     PyObject *exchanges;  /* dict: serde name -> ExchangeId member */
     PyObject *multiply;   /* exact Context.multiply */
     PyObject *event_from_c, *state_from_c; /* the per-field decoder */
+    /* `configure_errors`: OpenFailed, and per BarterOrderErrorKind its
+     * class, or the one instance of a leaf without fields. */
+    PyObject *open_failed, *errors;
+    allocfunc alloc_open_failed;
     PyObject *scale_units[2][SCALES]; /* [negative][scale] -> Decimal 1E-scale */
     /* barter_decode_one_into, as the loaded library exports it. */
     BarterStatus (*decode_one_into)(uint32_t, uint32_t, const uint8_t *, size_t, void *, size_t,
@@ -251,9 +255,71 @@ static PyObject *instrument(const Arena *arena, BarterKey key) {
     return text(arena, key.name);
 }
 
-/* The state of `c`, or NULL with *fallback set when the per-field decoder
- * owns it (the error states). */
-static PyObject *state(const Arena *arena, const BarterOrderState *c, int *fallback) {
+/* The OrderError leaf of `c`, whose keys have the event's `key_kind`, or
+ * NULL with *fallback set where the per-field decoder owns it: a kind or a
+ * key it refuses or names (an unknown exchange, a key of another form). */
+static PyObject *order_error(const Arena *arena, const BarterOrderError *c, uint32_t key_kind,
+                             int *fallback) {
+    PyObject *kind, *leaf, *items[2];
+    allocfunc alloc;
+    void *slot_at;
+    Py_ssize_t n;
+    kind = PyLong_FromUnsignedLong(c->kind);
+    if (kind == NULL) {
+        return NULL;
+    }
+    leaf = B.errors ? PyDict_GetItemWithError(B.errors, kind) : NULL; /* borrowed */
+    Py_DECREF(kind);
+    if (leaf == NULL || !PyType_Check(leaf)) {
+        if (leaf != NULL) { /* a leaf without fields: its one instance */
+            Py_INCREF(leaf);
+            return leaf;
+        }
+        *fallback = !PyErr_Occurred();
+        return NULL;
+    }
+    switch (c->kind) {
+    case BARTER_ORDER_ERROR_KIND_CONNECTIVITY_EXCHANGE_OFFLINE:
+        if (c->key.kind != BARTER_KEY_KIND_NAME) {
+            *fallback = 1;
+            return NULL;
+        }
+        items[0] = exchange(arena, c->key);
+        if (items[0] == NULL) {
+            *fallback = !PyErr_Occurred();
+            return NULL;
+        }
+        n = 1;
+        break;
+    case BARTER_ORDER_ERROR_KIND_CONNECTIVITY_SOCKET:
+    case BARTER_ORDER_ERROR_KIND_API_ORDER_REJECTED:
+        items[0] = text(arena, c->message);
+        n = 1;
+        break;
+    case BARTER_ORDER_ERROR_KIND_API_ASSET_INVALID:
+    case BARTER_ORDER_ERROR_KIND_API_INSTRUMENT_INVALID:
+    case BARTER_ORDER_ERROR_KIND_API_BALANCE_INSUFFICIENT:
+        if (c->key.kind != key_kind) {
+            *fallback = 1;
+            return NULL;
+        }
+        items[0] = instrument(arena, c->key); /* an index or a name, as an instrument's */
+        items[1] = items[0] ? text(arena, c->message) : NULL;
+        n = 2;
+        break;
+    default:
+        *fallback = 1;
+        return NULL;
+    }
+    slot_at = PyType_GetSlot((PyTypeObject *)leaf, Py_tp_alloc);
+    memcpy(&alloc, &slot_at, sizeof alloc);
+    return record(leaf, alloc, items, n);
+}
+
+/* The state of `c`, whose keys have `key_kind`, or NULL with *fallback set
+ * when the per-field decoder owns it. */
+static PyObject *state(const Arena *arena, const BarterOrderState *c, uint32_t key_kind,
+                       int *fallback) {
     PyObject *kind, *unit, *items[3];
     kind = PyLong_FromUnsignedLong(c->kind);
     if (kind == NULL) {
@@ -285,6 +351,13 @@ static PyObject *state(const Arena *arena, const BarterOrderState *c, int *fallb
         }
         return record(B.cancel_in_flight, B.alloc_cancel_in_flight, &open, 1);
     }
+    case BARTER_ORDER_STATE_KIND_OPEN_FAILED:
+        if (B.open_failed != NULL) {
+            items[0] = order_error(arena, &c->error, key_kind, fallback);
+            return *fallback ? NULL : record(B.open_failed, B.alloc_open_failed, items, 1);
+        }
+        *fallback = 1;
+        return NULL;
     default:
         *fallback = 1;
         return NULL;
@@ -367,7 +440,7 @@ static PyObject *order_event(const Arena *arena, const BarterOrderEvent *c, size
     key_items[2] = key_items[1] ? text(arena, k->strategy) : NULL;
     key_items[3] = key_items[2] ? text(arena, k->cid) : NULL;
     items[0] = record(B.order_key, B.alloc_key, key_items, 4);
-    items[1] = items[0] ? state(arena, &c->state, &fallback) : NULL;
+    items[1] = items[0] ? state(arena, &c->state, k->exchange.kind, &fallback) : NULL;
     if (fallback) {
         items[1] = its_state(f, index);
     }
@@ -665,6 +738,20 @@ static PyObject *configure(PyObject *module, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+static PyObject *configure_errors(PyObject *module, PyObject *args) {
+    PyObject *open_failed, *errors;
+    (void)module;
+    if (!PyArg_ParseTuple(args, "OO!:configure_errors", &open_failed, &PyDict_Type, &errors)) {
+        return NULL;
+    }
+    Py_CLEAR(B.open_failed); /* error states fall back until both are set */
+    replace(&B.errors, errors);
+    if (!take_type(open_failed, &B.open_failed, &B.alloc_open_failed)) {
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
 static PyObject *configure_market(PyObject *module, PyObject *args) {
     PyObject *item, *result_item, *event, *trade, *l1, *lvl, *sides, *stream_from_c;
     (void)module;
@@ -703,6 +790,9 @@ static PyMethodDef methods[] = {
      "configure(OrderEvent, OrderKey, Open, Cancelled, CancelInFlight, Timestamp, units, "
      "exchanges, multiply, scale_units, event_from_c, state_from_c, decode_one_into_address): "
      "the record types and helpers, once."},
+    {"configure_errors", configure_errors, METH_VARARGS,
+     "configure_errors(OpenFailed, errors): error states, with `errors` mapping each "
+     "BarterOrderErrorKind to its class, or to the one instance of a leaf without fields."},
     {"configure_datetime", configure_datetime, METH_VARARGS,
      "configure_datetime(datetime, utc, fallback): what timestamp_datetime builds, and the "
      "Python property it hands the rest to."},

@@ -228,8 +228,17 @@ def error_from_c(c: Any) -> OrderError:
     return _ERRORS_FROM_C[c.kind](c)
 
 
+#: The one instance of each error leaf without fields, by its C kind.
+ERROR_UNITS: dict[int, OrderError] = {
+    cls._kind: cls() for cls in (Timeout, RateLimit, OrderAlreadyCancelled, OrderAlreadyFullyFilled)
+}
+#: The error leaves with fields.
+ERROR_LEAVES = (ExchangeOffline, Socket, AssetInvalid, InstrumentInvalid, BalanceInsufficient,
+                OrderRejected)  # fmt: skip
+
+
 def _bare(cls: type[OrderError]) -> Callable[[Any], OrderError]:
-    instance = cls()
+    instance = ERROR_UNITS[cls._kind]
     return lambda c: instance
 
 
