@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from barter_python import timestamp
+from barter_python._fastpath import PYTHON_DATETIME
 from barter_python.execution import (
     BalanceInsufficient,
     CancelInFlight,
@@ -121,17 +122,29 @@ _DATETIME_SECONDS = st.integers(
 def test_datetime_is_epoch_plus_the_truncated_time(seconds: int, nanos: int) -> None:
     stamp = Timestamp(seconds, nanos)
     expected = _UTC_EPOCH + dt.timedelta(seconds=seconds, microseconds=nanos // 1_000)
-    # The second read comes from the calendar cache, the first may not.
     assert stamp.datetime == expected
     assert Timestamp(seconds, 999).datetime == expected.replace(microsecond=0)
+    # The Python getter, whichever getter is active, and both its calendars
+    # (the second _cached read comes from its cache).
+    assert PYTHON_DATETIME(stamp) == expected
+    fields = expected.timetuple()[:6]
+    assert timestamp._computed(seconds) == timestamp._cached(seconds) == fields
+    assert timestamp._cached(seconds) == fields
+
+
+@pytest.mark.parametrize("seconds", [-62_135_596_801, 253_402_300_800, -(2**70), 2**70])
+def test_the_calendar_stops_where_datetime_does(seconds: int) -> None:
+    with pytest.raises(OverflowError):
+        timestamp._computed(seconds)
+    with pytest.raises(ValueError, match="outside the years"):
+        PYTHON_DATETIME(Timestamp(seconds, 0))
 
 
 def test_datetime_calendar_cache_is_bounded_and_exact() -> None:
     start = 1_759_659_300
     for offset in range(timestamp._CALENDAR_SIZE + 10):
-        assert Timestamp(start + offset, 0).datetime == _UTC_EPOCH + dt.timedelta(
-            seconds=start + offset
-        )
+        fields = (_UTC_EPOCH + dt.timedelta(seconds=start + offset)).timetuple()[:6]
+        assert timestamp._cached(start + offset) == fields
         assert len(timestamp._CALENDAR) <= timestamp._CALENDAR_SIZE
 
 
