@@ -61,86 +61,78 @@ WORKLOAD_TEXT = {
 }
 
 
-# What profiling showed (cProfile, timeit of the pieces, and a Rust timing
-# loop); kept here so every regenerated BENCHMARKS.md carries it.
+# What profiling showed (timeit of the pieces, A/B runs of the decoder in
+# one process, a Rust timing loop); kept here so every regenerated
+# BENCHMARKS.md carries it.
 PROFILE = """## Where the time goes
 
-Measured with a Rust timing loop, `timeit` of the pieces and A/B runs of the
-decoder in one process (2 shared cores, numbers per event):
+Per event, on this machine's 2 shared cores, on the realistic workload
+unless said otherwise.
 
-- Rust: serde_json parses an event into barter's types in ~325 ns (from a
-  `&str`; from bytes it was ~400, since each string's UTF-8 was checked
-  again); conversion to C structs and the string arena ~115 ns. A whole
-  `barter_decode` is ~520 ns.
-- The JSON lines path hides that parse: from 256 KiB on, a library thread
-  parses batch k+1 (512 events) while Python builds batch k, so on two cores
-  the batch path costs about what Python's build costs ("one thread" shows
-  the same decode without the overlap). That is also why "Rust-origin >=2x
-  faster than the JSON batch" cannot hold here: both paths now cost the
-  build, and the parse it would save runs on the other core. Without the
-  overlap (and without full access) the ratio is ~2x on both interpreters,
-  where the build (~450-500 ns, in C on CPython) costs about as much as the
-  parse.
-- CPython's build from C structs is C (`barter_python._cbuild`): each
-  record is its type's `tp_alloc` plus item stores, each string one
-  `PyUnicode_DecodeUTF8` from the batch's arena, each decimal one
-  `Context.multiply` of the mantissa by 1E-scale (~110-120 ns: the one
-  Python call left, the cheapest exact route measured; `Decimal(int).scaleb`
-  was ~230, text plus `Decimal(str)` ~315). Built from structs already in
-  memory, without full access: ~400 ns an ordinary event, ~1,250 ns an error
-  state (~5% of the workload, still the per-field decoder's), ~475 ns
-  averaged, where the Python loop over `struct.iter_unpack` it replaced took
-  ~1,250. The cffi builder, what a CPython without the extension (or with
-  `BARTER_PYTHON_BUILDER=cffi`) runs, pays ~50-80 ns a cffi field read:
-  ~2,700 ns an event ("cffi builder" above). The "typed floor" (objects
-  from values already in Python, through `tuple.__new__`) is no floor for C:
-  the C builder from structs now costs less than it, and the batch with
-  full access comes within ~1.15x of msgspec's full decode (msgspec keeps
-  microseconds only), where the Python build could not come within 1.5x.
-- Full access costs ~400-450 ns per event on CPython, half of it
-  `Timestamp.datetime`: ~220 ns, from the `datetime` constructor and a
-  bounded cache of each second's calendar fields (events cluster in time).
-  `_EPOCH + timedelta(...)` cost ~350 ns, the `timedelta` constructor alone
-  ~250-300; a second not seen before costs ~600. Field reads use CPython's C
-  tuple getter (namedtuple's), ~40% cheaper than a property.
-- PyPy: `Decimal(str)` costs ~1 us there (cffi's libmpdec), `Decimal(int)`
-  plus `scaleb` ~60 ns: building decimals from the C mantissa made PyPy's
-  build 2.5x faster. Its loop reads cffi fields directly (a few ns each);
-  a row generator feeding the same loop cost 12%. Without full access the
-  bridge is ~6x faster than `json.loads` + build there.
-- PyPy's full access right after a bridge decode costs ~1,100 ns/event,
-  against ~330 over the same objects after a `gc.collect()` and ~250 after
-  the `json.loads` path. `gc.hooks` shows why: PyPy's nursery here holds a
-  whole 100,000-event decode, so the bridge builds without a minor
-  collection, and the first one after it, in the full pass, promotes every
-  object it built (~85 ms, ~850 ns per event, more than the build). The
-  `json.loads` path's own garbage triggers those collections inside its
-  build (3, ~88 ms). The work is the same, only billed later. Promotion
-  costs per surviving object, measured by a `gc.collect()` after building
-  100,000 of one kind: a builtin tuple of two ints ~3 ns (PyPy stores it
-  as one specialised object), a tuple-subclass record of two ints ~70 ns
-  (the instance, its items and two boxed ints), a `Decimal` ~90 ns; an
-  event keeps about a dozen objects alive. Sharing strategy strings or
-  small key indices across events (A/B runs) did not lower decode plus
-  full access.
-  So 3x over `json.loads` + build with full access would need fewer
-  surviving objects per event, i.e. other objects than the typed records,
-  not a faster decoder. (Measured in one process with the other paths, an
-  earlier layout of this suite, the collection fell outside the timed runs
-  and the ratio came out at 3.5x; each path now runs in a fresh process.)
-- A single `from_json` on CPython is one C call for the usual event: the
-  library decodes into memory on the C stack (`barter_decode_one_into`, no
-  allocation in Rust, no second call to free) and the event is built there;
-  ~450 ns of it is Rust's parse and conversion, as in a batch. Anything
-  else (not bytes, over 8 KiB, a failure status, an event the per-field
-  decoder owns) returns to the Python path, which decodes into memory from a
-  pool and reports what it finds. Before, the Python glue around the call
-  (input and key checks, the pool, seven cffi arguments, one row through
-  the batch loop) cost ~1,000 ns and held CPython at ~1.7-1.8x a batch of
-  1,000. On PyPy the JIT removes most of that glue.
-- Timings run with the cyclic GC off for every path alike; the bridge also
-  pauses CPython's GC by itself while it builds a large batch, which the
-  baselines do not.
+- **Rust's parse is the floor on CPython.** serde_json parses a realistic
+  event into barter's types and the library converts it to C structs in
+  ~740 ns (~450 on the first workload, whose lines are shorter and whose
+  strings fit inline). From 256 KiB on, a library thread parses batch k+1
+  while Python builds batch k, so a batch costs about the slower of the two
+  ("one thread" shows their sum). CPython's build now costs about what the
+  parse costs (~600-790; "Rust-origin" is the build alone), so the batch
+  (~700) sits on the parse.
+- **Against the PyO3 peer (1.23x, target 1.5x, missed by ~20%).** The peer
+  pays the same serde parse in-process and builds its objects, ~1,180 in all;
+  reading them all costs it ~550. The bridge's batch costs ~700 and its
+  records' full read ~650 (the benchmark's own Python loop over the fields,
+  `Timestamp.datetime` in C included): ~1,400. 1.5x needs ~1,150, below the
+  parse plus the reading loop. It would take the parse spread over more
+  cores than this machine has (the decode runs one parse thread), or a
+  parse cheaper than serde into barter's own types, which is the contract.
+- **The C builder and the GC.** Each record is its type's `tp_alloc` plus
+  item stores and is then untracked: it is immutable and built after its
+  items, so no cycle can pass through it, and CPython never untracks a tuple
+  subclass by itself. Before that, with the GC on, the batch with full
+  access cost 3,047 against 2,109 off, as every collection the batch survived
+  scanned its records; now 1,403 against 1,352. msgspec's Structs (with
+  msgspec's default `gc=True`, as the suite uses them) and the pure-Python
+  builds stay tracked, so they lose 2-3x with the GC on; with it off the
+  bridge's batch is 1.05x msgspec's decode.
+- **Decimals** are one `Context.multiply` of the C mantissa by 1E-scale:
+  ~110-150 ns (three `PyLong` operations more for a mantissa over 64 bits).
+  `Decimal(int).scaleb` was ~230, text plus `Decimal(str)` ~315.
+- **`Timestamp.datetime`** is a C getter on CPython: the calendar fields by
+  arithmetic and one `datetime` call, ~160-200 ns for any second. Python's
+  getter, which cached each second's fields, cost ~220 for a second seen
+  recently and ~600-1,200 otherwise: on realistic data that was ~650 of a
+  ~1,060 ns full read. On PyPy the Python getter computes the same
+  arithmetic, which the JIT runs in ~30 ns where `datetime + timedelta`
+  cost ~700.
+- **Error states** (10% of the realistic workload, 5% of the first) are
+  built in C too; through the per-field decoder they cost ~1,250 ns each.
+- **A single `from_json`** on CPython is one C call: the library decodes
+  into memory on the C stack (`barter_decode_one_into`) and the event is
+  built there; ~450-700 ns of it is Rust's parse and conversion, as in a
+  batch. On PyPy the JIT removes most of the Python glue around the call.
+- **PyPy: 2.0x `json.loads` + build on the realistic workload (target 3x),
+  3.4x on the first.** The cffi builder costs ~700 ns an event for 50,000
+  realistic events of either key form, but ~1,550 once one decode keeps
+  100,000 alive: decoding the same 50,000 events once, twice and three times
+  in one call cost 699, 667 and 1,260 ns an event, and the first workload
+  crosses the same line at 200,000 (537, then 974). PyPy's GC runs a major
+  collection, which marks every live object, when the heap outgrows its
+  threshold; realistic events (longer and non-ASCII strings, decimals of up
+  to 96 bits) reach it with fewer events. Building the same typed objects
+  from values already in Python ("floor: typed objects") costs ~460, so the
+  records are not the cost; the build from C structs and the collections it
+  triggers are. `json.loads` alone costs ~1,900 there, and `json.loads` +
+  build ~3,200-3,500, so 3x needs the whole decode with full access near
+  ~1,150. What would close it: fewer objects alive per event (an event keeps
+  about a dozen), which means other records than these typed tuples, not a
+  faster loop. Sharing strategy strings or small key indices across events
+  did not lower it in earlier A/B runs.
+- **PyPy and the PyO3 peer (5.5x, met):** cpyext, PyPy's emulation of
+  CPython's C API, makes each object a PyO3 extension creates or reads cost
+  far more than on CPython.
+- Timings are the best of several repetitions, each path and workload in a
+  fresh process; the bridge also pauses CPython's GC by itself while it
+  builds a large batch, which the baselines do not.
 """.splitlines()
 
 # The speed given up on purpose, measured with `timeit` on CPython 3.11.
@@ -157,8 +149,8 @@ Choices that give up speed for correctness, with their cost on CPython
   `OrderKey(...) != (1, 3, "mm", "c")` and `Timeout() != RateLimit()`: `==`
   ~120 ns against ~20 for plain tuples, `hash` ~185 against ~30. A tuple has
   no room for a cache, so `Decimal`s are built eagerly rather than on first
-  access, and `Timestamp.datetime` is built on each access (~220-290 ns,
-  helped by a bounded cache of each second's calendar fields).
+  access, and `Timestamp.datetime` is built on each access (~160-200 ns in
+  C on CPython, ~30 on PyPy).
 - Times are `Timestamp(seconds, nanos)`, exact to the nanosecond, with the
   `datetime` view (microseconds) on demand. msgspec, the comparison target,
   builds `datetime`s and drops the nanoseconds.
@@ -171,8 +163,6 @@ Choices that give up speed for correctness, with their cost on CPython
 - Rust parses with serde into barter's own types, so every input is checked
   against barter's schema and UTF-8 by the code whose output is the
   contract: the ~325 ns parse per event above.
-- Error states (~5% of the workload) go through the per-field decoder, so
-  each error class has one decoder: ~70 ns per event averaged.
 - A single `from_json` never shares its memory: on CPython's C path it is
   on the C stack, so a re-entrant call (from a finalizer an allocation runs)
   gets its own; elsewhere it comes from a pool (atomic pop and append,
