@@ -6,26 +6,22 @@ from __future__ import annotations
 
 import json
 import platform
-import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import barter_crate  # noqa: E402 - scripts/, shared with ./dev and the tests
+
 DATA = Path("examples") / "data" / "binance_spot_trades_l1_btcusdt_ethusdt_solusdt.json"
 
 
 def barter_data() -> bytes:
     """barter's example file, from the barter crate cargo resolves."""
-    metadata = subprocess.run(
-        [
-            "cargo", "metadata", "--format-version", "1", "--locked",
-            "--manifest-path", str(ROOT / "rust-ffi" / "Cargo.toml"),
-        ],
-        check=True, capture_output=True, text=True,
-    )  # fmt: skip
-    for package in json.loads(metadata.stdout)["packages"]:
-        if package["name"] == "barter":
-            return (Path(package["manifest_path"]).parent / DATA).read_bytes()
-    raise SystemExit("cargo metadata lists no barter package")
+    try:
+        return (barter_crate.barter_crate_dir() / DATA).read_bytes()
+    except barter_crate.NotFound as exc:
+        raise SystemExit(f"error: {exc}") from None
 
 
 def report(

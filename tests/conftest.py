@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import subprocess
 import sys
 from pathlib import Path
 from typing import NamedTuple
@@ -13,6 +12,10 @@ from typing import NamedTuple
 import pytest
 
 from hooks import missing
+
+# scripts/barter_crate.py finds barter's crate for ./dev, the tests and the benchmarks.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+import barter_crate
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -81,27 +84,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="session")
 def barter_crate_dir() -> Path:
-    """The source directory of the `barter` crate rust-ffi builds against,
-    as cargo resolves it (its examples/data holds barter's market data).
-    ./dev names it in BARTER_CRATE_DIR, so that the suites run where cargo
-    is hidden (the wheels' toolchain-free venvs); otherwise cargo finds it."""
-    named = os.environ.get("BARTER_CRATE_DIR")
-    if named:
-        return Path(named)
+    """The source directory of the `barter` crate rust-ffi builds against
+    (scripts/barter_crate.py): its examples/data holds barter's market data."""
     try:
-        run = subprocess.run(
-            [
-                "cargo", "metadata", "--format-version", "1", "--locked", "--offline",
-                "--manifest-path", str(REPO / "rust-ffi" / "Cargo.toml"),
-            ],
-            check=False, capture_output=True, text=True, cwd=REPO,
-        )  # fmt: skip
-    except FileNotFoundError:
-        pytest.fail("barter's market data: set BARTER_CRATE_DIR to the barter crate's sources, "
-                    "or put cargo on PATH to find them")  # fmt: skip
-    if run.returncode != 0:
-        pytest.fail(f"cargo metadata failed: {run.stderr}")
-    for package in json.loads(run.stdout)["packages"]:
-        if package["name"] == "barter":
-            return Path(package["manifest_path"]).parent
-    pytest.fail("rust-ffi does not depend on the barter crate")
+        return barter_crate.barter_crate_dir()
+    except barter_crate.NotFound as exc:
+        pytest.fail(str(exc))
