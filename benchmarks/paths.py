@@ -44,6 +44,18 @@ class Part(NamedTuple):
     data: bytes
     lines: list[bytes]
 
+    @classmethod
+    def of(cls, keys: Keys, lines: list[bytes]) -> Part:
+        return cls(keys, b"\n".join(lines) + b"\n", lines)
+
+
+def key_sum(key: Any) -> int:
+    """A checksum of a key's exchange and instrument, an index or a name in
+    either key form: what every path's full-access loop reads of them."""
+    exchange, instrument = key.exchange, key.instrument
+    total = exchange if type(exchange) is int else len(exchange)
+    return total + (instrument if type(instrument) is int else len(instrument))
+
 
 # --- the bridge ---------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ import sys
 from decimal import Decimal
 from typing import Any, Callable, Optional, Union
 
-from paths import Part
+from paths import Part, key_sum
 
 from barter_python.execution import (
     CancelInFlight,
@@ -107,19 +107,13 @@ def msgspec_touch(events: list[Any]) -> int:
     total = 0
     for event in events:
         key = event.key
-        total += _key_sum(key) + len(key.strategy) + len(key.cid)
+        total += key_sum(key) + len(key.strategy) + len(key.cid)
         order = _msgspec_order(event.state)
         if order is not None:
             total += len(order.id) + order.time_exchange.second
             if isinstance(order, OpenS):
                 total += int(order.filled_quantity)
     return total
-
-
-def _key_sum(key: Any) -> int:
-    exchange, instrument = key.exchange, key.instrument
-    total = exchange if type(exchange) is int else len(exchange)
-    return total + (instrument if type(instrument) is int else len(instrument))
 
 
 # --- the PyO3 peer --------------------------------------------------------------------
@@ -154,7 +148,7 @@ def pyo3_touch(events: list[Any], module: Any) -> int:
     total = 0
     for event in events:
         key = event.key
-        total += _key_sum(key) + len(key.strategy) + len(key.cid)
+        total += key_sum(key) + len(key.strategy) + len(key.cid)
         state = event.state
         kind = type(state)
         if kind is cancel_in_flight:

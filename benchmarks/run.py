@@ -82,10 +82,7 @@ def full_access(events: list[Any]) -> int:
     total = 0
     for event in events:
         key = event.key
-        exchange, instrument = key.exchange, key.instrument
-        total += exchange if type(exchange) is int else len(exchange)
-        total += instrument if type(instrument) is int else len(instrument)
-        total += len(key.strategy) + len(key.cid)
+        total += paths.key_sum(key) + len(key.strategy) + len(key.cid)
         state = event.state
         kind = type(state)
         if kind is CancelInFlight:
@@ -168,7 +165,7 @@ class Workload:
             lines = gzip.decompress((DATA / file).read_bytes()).splitlines()
             if quick:
                 lines = lines[: QUICK_EVENTS // len(WORKLOADS[name])]
-            self.parts.append(paths.Part(keys, b"\n".join(lines) + b"\n", lines))
+            self.parts.append(paths.Part.of(keys, lines))
         self.quick = quick
         self.count = sum(len(part.lines) for part in self.parts)
         # PyPy's timings settle only after its JIT has compiled the path and
@@ -183,8 +180,7 @@ class Workload:
     def first(self, events: int) -> list[paths.Part]:
         """The workload's first ``events`` events, shared out over its parts."""
         share = events // len(self.parts)
-        return [paths.Part(p.keys, b"\n".join(p.lines[:share]) + b"\n", p.lines[:share])
-                for p in self.parts]  # fmt: skip
+        return [paths.Part.of(part.keys, part.lines[:share]) for part in self.parts]
 
     def time(self, name: str, fn: Callable[[], Any], n: int = 0) -> Any:
         """Times ``fn`` with the GC on and off; returns what it produced."""
