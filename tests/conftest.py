@@ -79,9 +79,6 @@ def message_case(request: pytest.FixtureRequest) -> MessageCase:
     return request.param  # type: ignore[no-any-return]
 
 
-REPO = Path(__file__).resolve().parent.parent
-
-
 @pytest.fixture(scope="session")
 def barter_crate_dir() -> Path:
     """The source directory of the `barter` crate rust-ffi builds against

@@ -107,10 +107,10 @@ def _load_builder() -> ModuleType | None:
         state_from_c,
         int(ffi.cast("uintptr_t", ffi.addressof(lib, "barter_decode_one_into"))),
     )
+    module.configure_errors(OpenFailed, {**{c._kind: c for c in ERROR_LEAVES}, **ERROR_UNITS})
     # Timestamp.datetime with its getter in C: a full read of an event costs
     # it more than any other field. The Python getter stays the reference,
     # and the C one hands it what it does not cover (years outside 1..9999).
-    module.configure_errors(OpenFailed, {**{c._kind: c for c in ERROR_LEAVES}, **ERROR_UNITS})
     module.configure_datetime(_dt.datetime, _dt.timezone.utc, PYTHON_DATETIME)
     doc = Timestamp.datetime.__doc__
     setattr(Timestamp, "datetime", property(module.timestamp_datetime, doc=doc))  # noqa: B010
