@@ -15,8 +15,9 @@ fn run(data: &[u8]) -> arbitrary::Result<()> {
     let format = gen.tag(3)?;
     let len = gen.count(3)?;
     let items = gen.items(message, len)?;
+    let unreadable = gen.serde_cannot_read_back();
     // SAFETY: `gen` keeps the `len` items of `message`'s type alive.
-    unsafe { check_messages_encode(message, keys, items, len, format) };
+    unsafe { check_messages_encode(message, keys, items, len, format, unreadable) };
     Ok(())
 }
 

@@ -76,6 +76,8 @@ pub struct Gen<'a, 'u> {
     u: &'u mut Unstructured<'a>,
     text: &'a [u8],
     keep: Vec<Box<dyn Any>>,
+    /// Whether an item holds a value serde writes but cannot read back.
+    unreadable: bool,
 }
 
 impl<'a, 'u> Gen<'a, 'u> {
@@ -87,7 +89,16 @@ impl<'a, 'u> Gen<'a, 'u> {
             u,
             text,
             keep: Vec::new(),
+            unreadable: false,
         })
+    }
+
+    /// Whether something made so far holds a non-finite `f64` (serde_json
+    /// writes `null`, which it refuses for an `f64`) or an order book
+    /// (barter-data skips a book side's `side` when writing and requires
+    /// it when reading): serde's own output of it does not decode.
+    pub fn serde_cannot_read_back(&self) -> bool {
+        self.unreadable
     }
 
     /// The fuzzer bytes not yet used, for choices a target makes itself.
@@ -439,12 +450,14 @@ impl<'a, 'u> Gen<'a, 'u> {
     }
 
     fn f64(&mut self) -> Result<f64> {
-        Ok(match self.u.int_in_range(0..=4)? {
+        let value = match self.u.int_in_range(0..=4)? {
             0 => f64::NAN,
             1 => f64::INFINITY,
             2 => -0.0,
             _ => self.u.arbitrary()?,
-        })
+        };
+        self.unreadable |= !value.is_finite();
+        Ok(value)
     }
 
     fn level(&mut self) -> Result<BarterLevel> {
@@ -455,6 +468,7 @@ impl<'a, 'u> Gen<'a, 'u> {
     }
 
     fn order_book(&mut self) -> Result<BarterOrderBook> {
+        self.unreadable = true;
         let (has_time_engine, time_engine) = (self.flag()?, self.timestamp()?);
         let (bids, bids_len) = self.array(Self::level)?;
         let (asks, asks_len) = self.array(Self::level)?;
