@@ -368,6 +368,8 @@ static PyObject *state(const Arena *arena, const BarterOrderState *c, uint32_t k
  * (a cffi pointer) whole, or its state. */
 typedef struct {
     PyObject *items, *keys;
+    /* The per-field decoder of a whole item: `from_c(item, keys)`. */
+    PyObject *from_c;
     /* Set instead when `items` is NULL (a single decode into C memory): the
      * caller hands the whole decode back to Python. */
     int declined;
@@ -399,7 +401,7 @@ static PyObject *whole_event(Fallback *f, size_t index) {
     if (item == NULL) {
         return NULL;
     }
-    result = PyObject_CallFunctionObjArgs(B.event_from_c, item, f->keys, NULL);
+    result = PyObject_CallFunctionObjArgs(f->from_c, item, f->keys, NULL);
     Py_DECREF(item);
     return result;
 }
@@ -419,28 +421,38 @@ static PyObject *its_state(Fallback *f, size_t index) {
     return result;
 }
 
-static PyObject *order_event(const Arena *arena, const BarterOrderEvent *c, size_t index,
-                             Fallback *f) {
-    const BarterOrderKey *k = &c->key;
-    PyObject *key_items[4], *items[2];
-    int fallback = 0;
+/* The OrderKey of `k`, or NULL with *fallback set where the per-field
+ * decoder owns it: a key barter's OrderKey cannot have (an index beside a
+ * name), which it refuses, or an exchange name unknown here, which it names. */
+static PyObject *order_key(const Arena *arena, const BarterOrderKey *k, int *fallback) {
+    PyObject *items[4];
     if (!((k->exchange.kind == BARTER_KEY_KIND_INDEX &&
            k->instrument.kind == BARTER_KEY_KIND_INDEX) ||
           (k->exchange.kind == BARTER_KEY_KIND_NAME &&
            k->instrument.kind == BARTER_KEY_KIND_NAME))) {
-        /* A key barter's OrderKey cannot have: the per-field decoder refuses it. */
+        *fallback = 1;
+        return NULL;
+    }
+    items[0] = exchange(arena, k->exchange);
+    if (items[0] == NULL) {
+        *fallback = !PyErr_Occurred();
+        return NULL;
+    }
+    items[1] = instrument(arena, k->instrument);
+    items[2] = items[1] ? text(arena, k->strategy) : NULL;
+    items[3] = items[2] ? text(arena, k->cid) : NULL;
+    return record(B.order_key, B.alloc_key, items, 4);
+}
+
+static PyObject *order_event(const Arena *arena, const BarterOrderEvent *c, size_t index,
+                             Fallback *f) {
+    PyObject *items[2];
+    int fallback = 0;
+    items[0] = order_key(arena, &c->key, &fallback);
+    if (fallback) {
         return whole_event(f, index);
     }
-    key_items[0] = exchange(arena, k->exchange);
-    if (key_items[0] == NULL) {
-        /* An exchange name unknown here: the per-field decoder names it. */
-        return PyErr_Occurred() ? NULL : whole_event(f, index);
-    }
-    key_items[1] = instrument(arena, k->instrument);
-    key_items[2] = key_items[1] ? text(arena, k->strategy) : NULL;
-    key_items[3] = key_items[2] ? text(arena, k->cid) : NULL;
-    items[0] = record(B.order_key, B.alloc_key, key_items, 4);
-    items[1] = items[0] ? state(arena, &c->state, k->exchange.kind, &fallback) : NULL;
+    items[1] = items[0] ? state(arena, &c->state, c->key.exchange.kind, &fallback) : NULL;
     if (fallback) {
         items[1] = its_state(f, index);
     }
@@ -497,7 +509,7 @@ static PyObject *market_data(const Arena *arena, const BarterMarketEvent *c, int
 /* An item as market.stream_from_c builds it: reconnects, errors, the other
  * data kinds. */
 static PyObject *market_fallback(PyObject *items_ptr, size_t index, PyObject *result) {
-    Fallback f = {items_ptr, NULL, 0};
+    Fallback f = {items_ptr, NULL, NULL, 0};
     PyObject *item = item_at(&f, index), *built;
     if (item == NULL) {
         return NULL;
@@ -540,6 +552,217 @@ static PyObject *market_item(const Arena *arena, const BarterMarketStreamEvent *
     return record(M.item, M.alloc_item, &event, 1);
 }
 
+/* --- the account stream ------------------------------------------------------------ */
+
+/* What `configure_account` hands over: the account records and the
+ * singletons and lookups their fields take. */
+static struct {
+    int ready;
+    PyObject *account_event, *trade, *fees, *asset_balance, *balance, *snapshot, *cancel, *ok,
+        *err;
+    allocfunc alloc_account_event, alloc_trade, alloc_fees, alloc_asset_balance, alloc_balance,
+        alloc_snapshot, alloc_cancel, alloc_ok, alloc_err;
+    PyObject *quote;          /* QuoteAsset's one instance */
+    PyObject *sides;          /* dict: BarterSide -> Side */
+    PyObject *order_kinds;    /* dict: BarterOrderKind -> OrderKind */
+    PyObject *time_in_force;  /* dict: kind * 2 + post_only -> the TimeInForce it always is */
+    /* The per-field decoders of whole items, by struct. */
+    PyObject *account_event_from_c, *trade_from_c, *asset_balance_from_c, *snapshot_from_c,
+        *cancel_from_c;
+} A;
+
+/* `dict[number]` as a new reference, or NULL with *fallback set (no error)
+ * when it is absent: a value this build does not know. */
+static PyObject *lookup_number(PyObject *dict, unsigned long number, int *fallback) {
+    PyObject *key = PyLong_FromUnsignedLong(number), *value;
+    if (key == NULL) {
+        return NULL;
+    }
+    value = lookup(dict, key);
+    Py_DECREF(key);
+    if (value == NULL) {
+        *fallback = !PyErr_Occurred();
+    }
+    return value;
+}
+
+/* An asset or instrument key: an index, a name, or QUOTE. */
+static PyObject *any_key(const Arena *arena, BarterKey key, int *fallback) {
+    switch (key.kind) {
+    case BARTER_KEY_KIND_INDEX:
+        return PyLong_FromSize_t(key.index);
+    case BARTER_KEY_KIND_NAME:
+        return text(arena, key.name);
+    case BARTER_KEY_KIND_QUOTE:
+        Py_INCREF(A.quote);
+        return A.quote;
+    default:
+        *fallback = 1;
+        return NULL;
+    }
+}
+
+/* An account event's own exchange: an index, or a known ExchangeId. */
+static PyObject *account_exchange(const Arena *arena, BarterKey key, int *fallback) {
+    PyObject *built;
+    if (key.kind != BARTER_KEY_KIND_INDEX && key.kind != BARTER_KEY_KIND_NAME) {
+        *fallback = 1;
+        return NULL;
+    }
+    built = exchange(arena, key);
+    if (built == NULL) {
+        *fallback = !PyErr_Occurred();
+    }
+    return built;
+}
+
+static PyObject *trade(const Arena *arena, const BarterTrade *c, int *fallback) {
+    PyObject *items[9], *fees[2];
+    items[5] = lookup_number(A.sides, c->side, fallback);
+    if (items[5] == NULL) {
+        return NULL;
+    }
+    items[2] = any_key(arena, c->instrument, fallback);
+    fees[0] = items[2] ? any_key(arena, c->fees_asset, fallback) : NULL;
+    if (fees[0] == NULL) {
+        Py_XDECREF(items[2]);
+        Py_DECREF(items[5]);
+        return NULL;
+    }
+    fees[1] = decimal(c->fees);
+    items[8] = record(A.fees, A.alloc_fees, fees, 2);
+    items[0] = items[8] ? text(arena, c->id) : NULL;
+    items[1] = items[0] ? text(arena, c->order_id) : NULL;
+    items[3] = items[1] ? text(arena, c->strategy) : NULL;
+    items[4] = items[3] ? timestamp(c->time_exchange) : NULL;
+    items[6] = items[4] ? decimal(c->price) : NULL;
+    items[7] = items[6] ? decimal(c->quantity) : NULL;
+    return record(A.trade, A.alloc_trade, items, 9);
+}
+
+static PyObject *asset_balance(const Arena *arena, const BarterAssetBalance *c, int *fallback) {
+    PyObject *items[3], *amounts[2];
+    items[0] = any_key(arena, c->asset, fallback);
+    if (items[0] == NULL) {
+        return NULL;
+    }
+    amounts[0] = decimal(c->total);
+    amounts[1] = amounts[0] ? decimal(c->free) : NULL;
+    items[1] = record(A.balance, A.alloc_balance, amounts, 2);
+    items[2] = items[1] ? timestamp(c->time_exchange) : NULL;
+    return record(A.asset_balance, A.alloc_asset_balance, items, 3);
+}
+
+/* Stores the five order parameters of `c` at items[0..5], or returns 0
+ * (with *fallback set for a value this build does not know). */
+static int order_params(const BarterRequestOpen *c, PyObject **items, int *fallback) {
+    const BarterTimeInForce *tif = &c->time_in_force;
+    items[0] = lookup_number(A.sides, c->side, fallback);
+    items[3] = items[0] ? lookup_number(A.order_kinds, c->kind, fallback) : NULL;
+    items[4] = items[3] && tif->post_only <= 1
+                   ? lookup_number(A.time_in_force, tif->kind * 2UL + tif->post_only, fallback)
+                   : NULL;
+    if (items[3] != NULL && tif->post_only > 1) {
+        *fallback = 1;
+    }
+    if (items[4] == NULL) {
+        Py_XDECREF(items[0]);
+        Py_XDECREF(items[3]);
+        return 0;
+    }
+    items[1] = decimal(c->price);
+    items[2] = items[1] ? decimal(c->quantity) : NULL;
+    return 1;
+}
+
+static PyObject *order_snapshot(const Arena *arena, const BarterOrderSnapshot *c,
+                                int *fallback) {
+    PyObject *items[7];
+    items[0] = order_key(arena, &c->key, fallback);
+    if (items[0] == NULL) {
+        return NULL;
+    }
+    if (!order_params(&c->order, items + 1, fallback)) {
+        Py_DECREF(items[0]);
+        return NULL;
+    }
+    items[6] = state(arena, &c->state, c->key.exchange.kind, fallback);
+    if (items[6] == NULL && *fallback) {
+        for (int i = 0; i < 6; i++) {
+            Py_XDECREF(items[i]);
+        }
+        return NULL;
+    }
+    return record(A.snapshot, A.alloc_snapshot, items, 7);
+}
+
+/* `Result<Cancelled, OrderError>`: Ok(Cancelled) or Err(error). */
+static PyObject *cancel_result(const Arena *arena, const BarterOrderResult *c, uint32_t key_kind,
+                               int *fallback) {
+    PyObject *items[2], *inner;
+    switch (c->kind) {
+    case BARTER_RESULT_KIND_OK:
+        items[0] = text(arena, c->id);
+        items[1] = items[0] ? timestamp(c->time_exchange) : NULL;
+        inner = record(B.cancelled, B.alloc_cancelled, items, 2);
+        return record(A.ok, A.alloc_ok, &inner, 1);
+    case BARTER_RESULT_KIND_ERR:
+        inner = order_error(arena, &c->error, key_kind, fallback);
+        return *fallback ? NULL : record(A.err, A.alloc_err, &inner, 1);
+    default:
+        *fallback = 1;
+        return NULL;
+    }
+}
+
+static PyObject *response_cancel(const Arena *arena, const BarterOrderResponseCancel *c,
+                                 int *fallback) {
+    PyObject *items[2];
+    items[0] = order_key(arena, &c->key, fallback);
+    if (items[0] == NULL) {
+        return NULL;
+    }
+    items[1] = cancel_result(arena, &c->state, c->key.exchange.kind, fallback);
+    if (items[1] == NULL && *fallback) {
+        Py_DECREF(items[0]);
+        return NULL;
+    }
+    return record(A.cancel, A.alloc_cancel, items, 2);
+}
+
+/* An AccountEvent; an account snapshot (its arrays) is the per-field
+ * decoder's, as is any value this build does not know. */
+static PyObject *account_event(const Arena *arena, const BarterAccountEvent *c, int *fallback) {
+    PyObject *items[2];
+    const BarterAccountEventPayload *p = &c->payload;
+    items[0] = account_exchange(arena, c->exchange, fallback);
+    if (items[0] == NULL) {
+        return NULL;
+    }
+    switch (c->kind) {
+    case BARTER_ACCOUNT_EVENT_KIND_BALANCE_SNAPSHOT:
+        items[1] = asset_balance(arena, &p->balance, fallback);
+        break;
+    case BARTER_ACCOUNT_EVENT_KIND_ORDER_SNAPSHOT:
+        items[1] = order_snapshot(arena, &p->order, fallback);
+        break;
+    case BARTER_ACCOUNT_EVENT_KIND_ORDER_CANCELLED:
+        items[1] = response_cancel(arena, &p->cancelled, fallback);
+        break;
+    case BARTER_ACCOUNT_EVENT_KIND_TRADE:
+        items[1] = trade(arena, &p->trade, fallback);
+        break;
+    default:
+        *fallback = 1;
+        items[1] = NULL;
+    }
+    if (items[1] == NULL && *fallback) {
+        Py_DECREF(items[0]);
+        return NULL;
+    }
+    return record(A.account_event, A.alloc_account_event, items, 2);
+}
+
 static int address(PyObject *number, const void **out) {
     void *pointer = PyLong_AsVoidPtr(number);
     if (pointer == NULL && PyErr_Occurred()) {
@@ -556,7 +779,7 @@ typedef PyObject *(*Build)(const Arena *arena, const void *item, size_t index, P
 
 static PyObject *build_order_event(const Arena *arena, const void *item, size_t index,
                                    PyObject *items, PyObject *keys) {
-    Fallback f = {items, keys, 0};
+    Fallback f = {items, keys, B.event_from_c, 0};
     return order_event(arena, (const BarterOrderEvent *)item, index, &f);
 }
 
@@ -564,6 +787,27 @@ static PyObject *build_market_item(const Arena *arena, const void *item, size_t 
                                    PyObject *items, PyObject *result) {
     return market_item(arena, (const BarterMarketStreamEvent *)item, index, items, result);
 }
+
+/* An account-stream item built by `make`, or by the per-field decoder
+ * `from_c` where `make` leaves it (falls back). */
+#define ACCOUNT_BUILD(name, c_type, make, from_c)                                             \
+    static PyObject *name(const Arena *arena, const void *item, size_t index, PyObject *items, \
+                          PyObject *keys) {                                                    \
+        int fallback = 0;                                                                      \
+        PyObject *built = make(arena, (const c_type *)item, &fallback);                        \
+        if (built == NULL && fallback) {                                                       \
+            Fallback f = {items, keys, from_c, 0};                                             \
+            return whole_event(&f, index);                                                     \
+        }                                                                                      \
+        return built;                                                                          \
+    }
+
+ACCOUNT_BUILD(build_account_event, BarterAccountEvent, account_event, A.account_event_from_c)
+ACCOUNT_BUILD(build_trade, BarterTrade, trade, A.trade_from_c)
+ACCOUNT_BUILD(build_asset_balance, BarterAssetBalance, asset_balance, A.asset_balance_from_c)
+ACCOUNT_BUILD(build_order_snapshot, BarterOrderSnapshot, order_snapshot, A.snapshot_from_c)
+ACCOUNT_BUILD(build_response_cancel, BarterOrderResponseCancel, response_cancel,
+              A.cancel_from_c)
 
 /* The arguments of every batch entry point: (items_address, count,
  * strings_address, strings_len, items, extra), where `items` is the batch's
@@ -616,6 +860,18 @@ static PyObject *market_items(PyObject *module, PyObject *args) {
                  sizeof(BarterMarketStreamEvent), build_market_item);
 }
 
+#define ACCOUNT_BATCH(name, c_type, build)                                                   \
+    static PyObject *name(PyObject *module, PyObject *args) {                                  \
+        (void)module;                                                                          \
+        return batch(args, "OnOnOO:" #name, B.ready && A.ready, sizeof(c_type), build);        \
+    }
+
+ACCOUNT_BATCH(account_events, BarterAccountEvent, build_account_event)
+ACCOUNT_BATCH(trades, BarterTrade, build_trade)
+ACCOUNT_BATCH(asset_balances, BarterAssetBalance, build_asset_balance)
+ACCOUNT_BATCH(order_snapshots, BarterOrderSnapshot, build_order_snapshot)
+ACCOUNT_BATCH(cancel_responses, BarterOrderResponseCancel, build_response_cancel)
+
 /* Inputs up to this size decode into memory on the C stack: struct plus
  * strings never exceed the struct and the input (strings are never longer
  * than their JSON). Larger inputs take the Python path. */
@@ -636,7 +892,7 @@ static PyObject *order_event_one(PyObject *module, PyObject *args) {
     size_t used = 0;
     BarterStatus status;
     Arena arena;
-    Fallback f = {NULL, NULL, 0};
+    Fallback f = {NULL, NULL, NULL, 0};
     (void)module;
     if (!B.ready || B.decode_one_into == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "barter_python._cbuild is not configured");
@@ -773,19 +1029,62 @@ static PyObject *configure_market(PyObject *module, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+static PyObject *configure_account(PyObject *module, PyObject *args) {
+    PyObject *event, *trade_type, *fees, *balance_type, *balance, *snapshot, *cancel, *ok, *err;
+    PyObject *quote, *sides, *order_kinds, *time_in_force, *from_c;
+    (void)module;
+    if (!PyArg_ParseTuple(args, "OOOOOOOOOOO!O!O!O!:configure_account", &event, &trade_type,
+                          &fees, &balance_type, &balance, &snapshot, &cancel, &ok, &err, &quote,
+                          &PyDict_Type, &sides, &PyDict_Type, &order_kinds, &PyDict_Type,
+                          &time_in_force, &PyTuple_Type, &from_c)) {
+        return NULL;
+    }
+    if (PyTuple_Size(from_c) != 5) {
+        PyErr_SetString(PyExc_ValueError, "configure_account: five per-field decoders");
+        return NULL;
+    }
+    A.ready = 0;
+    if (!take_type(event, &A.account_event, &A.alloc_account_event) ||
+        !take_type(trade_type, &A.trade, &A.alloc_trade) ||
+        !take_type(fees, &A.fees, &A.alloc_fees) ||
+        !take_type(balance_type, &A.asset_balance, &A.alloc_asset_balance) ||
+        !take_type(balance, &A.balance, &A.alloc_balance) ||
+        !take_type(snapshot, &A.snapshot, &A.alloc_snapshot) ||
+        !take_type(cancel, &A.cancel, &A.alloc_cancel) || !take_type(ok, &A.ok, &A.alloc_ok) ||
+        !take_type(err, &A.err, &A.alloc_err)) {
+        return NULL;
+    }
+    replace(&A.quote, quote);
+    replace(&A.sides, sides);
+    replace(&A.order_kinds, order_kinds);
+    replace(&A.time_in_force, time_in_force);
+    replace(&A.account_event_from_c, PyTuple_GetItem(from_c, 0));
+    replace(&A.trade_from_c, PyTuple_GetItem(from_c, 1));
+    replace(&A.asset_balance_from_c, PyTuple_GetItem(from_c, 2));
+    replace(&A.snapshot_from_c, PyTuple_GetItem(from_c, 3));
+    replace(&A.cancel_from_c, PyTuple_GetItem(from_c, 4));
+    A.ready = 1;
+    Py_RETURN_NONE;
+}
+
 /* What this builder was compiled against, for the package to check against
- * the library it loaded: the ABI version and the sizes of the two structs. */
+ * the library it loaded: the ABI version and the size of each struct it
+ * reads, in the order of `_fastpath._C_STRUCTS`. */
 static PyObject *layout(PyObject *module, PyObject *unused) {
     (void)module;
     (void)unused;
-    return Py_BuildValue("(Inn)", (unsigned int)BARTER_ABI_VERSION,
+    return Py_BuildValue("(Innnnnnn)", (unsigned int)BARTER_ABI_VERSION,
                          (Py_ssize_t)sizeof(BarterOrderEvent),
-                         (Py_ssize_t)sizeof(BarterMarketStreamEvent));
+                         (Py_ssize_t)sizeof(BarterMarketStreamEvent),
+                         (Py_ssize_t)sizeof(BarterAccountEvent), (Py_ssize_t)sizeof(BarterTrade),
+                         (Py_ssize_t)sizeof(BarterAssetBalance),
+                         (Py_ssize_t)sizeof(BarterOrderSnapshot),
+                         (Py_ssize_t)sizeof(BarterOrderResponseCancel));
 }
 
 static PyMethodDef methods[] = {
     {"layout", layout, METH_NOARGS,
-     "layout() -> (abi_version, sizeof BarterOrderEvent, sizeof BarterMarketStreamEvent)."},
+     "layout() -> (abi_version, sizeof each struct read, as _fastpath._C_STRUCTS lists them)."},
     {"configure", configure, METH_VARARGS,
      "configure(OrderEvent, OrderKey, Open, Cancelled, CancelInFlight, Timestamp, units, "
      "exchanges, multiply, scale_units, event_from_c, state_from_c, decode_one_into_address): "
@@ -808,6 +1107,21 @@ static PyMethodDef methods[] = {
      "market_items(items_address, count, strings_address, strings_len, items, result) -> list: "
      "the MarketItems (MarketResultItems if `result` is True) of `count` "
      "BarterMarketStreamEvent structs."},
+    {"configure_account", configure_account, METH_VARARGS,
+     "configure_account(AccountEvent, Trade, AssetFees, AssetBalance, Balance, OrderSnapshot, "
+     "OrderResponseCancel, Ok, Err, QUOTE, sides, order_kinds, time_in_force, from_c): the "
+     "account records and helpers, once (after configure and configure_errors); `from_c` holds "
+     "the per-field decoders of the five structs below."},
+    {"account_events", account_events, METH_VARARGS,
+     "account_events(items_address, count, strings_address, strings_len, items, keys) -> list: "
+     "the AccountEvents of `count` BarterAccountEvent structs."},
+    {"trades", trades, METH_VARARGS, "trades(...) -> list: as account_events, of BarterTrade."},
+    {"asset_balances", asset_balances, METH_VARARGS,
+     "asset_balances(...) -> list: as account_events, of BarterAssetBalance."},
+    {"order_snapshots", order_snapshots, METH_VARARGS,
+     "order_snapshots(...) -> list: as account_events, of BarterOrderSnapshot."},
+    {"cancel_responses", cancel_responses, METH_VARARGS,
+     "cancel_responses(...) -> list: as account_events, of BarterOrderResponseCancel."},
     {"order_events", order_events, METH_VARARGS,
      "order_events(items_address, count, strings_address, strings_len, items, keys) -> list: "
      "the OrderEvents of `count` BarterOrderEvent structs (`items`, their cffi pointer, and "

@@ -65,7 +65,15 @@ _EXCHANGES = {member.value: member for member in ExchangeId}
 
 
 #: The structs the C builder reads, in the order its ``layout()`` gives them.
-_C_STRUCTS = ("BarterOrderEvent", "BarterMarketStreamEvent")
+_C_STRUCTS = (
+    "BarterOrderEvent",
+    "BarterMarketStreamEvent",
+    "BarterAccountEvent",
+    "BarterTrade",
+    "BarterAssetBalance",
+    "BarterOrderSnapshot",
+    "BarterOrderResponseCancel",
+)
 
 
 #: ``Timestamp.datetime``'s Python getter, whichever builder is active.
@@ -150,18 +158,18 @@ def c_batch_decoder(build: Any, c_type: str, extra: Any = None) -> Decoder:
     return decode
 
 
-def _c_order_event_decoders(cbuild: Any) -> tuple[Decoder, OneDecoder]:
-    """The C builder's decoder of a batch, and of one item in a ``Scratch``."""
-    size = ffi.sizeof("BarterOrderEvent")
-    order_events = cbuild.order_events
-    decode = c_batch_decoder(order_events, "BarterOrderEvent")
+def c_decoders(build: Any, c_type: str) -> tuple[Decoder, OneDecoder]:
+    """The decoders of a batch of ``c_type`` structs, and of one in a
+    ``Scratch``, by the C builder's ``build``."""
+    size = ffi.sizeof(c_type)
+    pointer = f"{c_type} *"
 
     def decode_one(scratch: Scratch, used: int, keys: Any) -> Any:
         # The strings follow the struct in the scratch memory.
-        items = scratch.items("BarterOrderEvent *")
-        return order_events(scratch.address, 1, scratch.address + size, used - size, items, keys)[0]
+        items = scratch.items(pointer)
+        return build(scratch.address, 1, scratch.address + size, used - size, items, keys)[0]
 
-    return decode, decode_one
+    return c_batch_decoder(build, c_type), decode_one
 
 
 def _cffi_order_event_decoders() -> tuple[Decoder, OneDecoder]:  # noqa: PLR0915
@@ -297,7 +305,9 @@ def _without_gc(decode: Callable[[Any, Any], list[Any]]) -> Callable[[Any, Any],
 
 
 _decode, _decode_one = (
-    _c_order_event_decoders(_CBUILD) if _CBUILD is not None else _cffi_order_event_decoders()
+    c_decoders(_CBUILD.order_events, "BarterOrderEvent")
+    if _CBUILD is not None
+    else _cffi_order_event_decoders()
 )
 if _CBUILD is not None:
     _codec.DIRECT_ONE_DECODERS[lib.BARTER_MESSAGE_ORDER_EVENT] = _CBUILD.order_event_one

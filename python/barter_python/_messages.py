@@ -459,7 +459,9 @@ class InstrumentAccountSnapshot(Record):
 
 
 def _array_from_c(ptr: Any, count: int, build: Any) -> tuple[Any, ...]:
-    return tuple(build(ptr[i]) for i in range(count))
+    # Through a list: tuple(generator) grows its tuple, and on CPython 3.11 a
+    # failed growth frees the tuple without releasing the items in it.
+    return tuple([build(ptr[i]) for i in range(count)])
 
 
 class AccountSnapshot(Message):

@@ -42,7 +42,7 @@ _KIND_TO_C = {
     OrderKind.MARKET: lib.BARTER_ORDER_KIND_MARKET,
     OrderKind.LIMIT: lib.BARTER_ORDER_KIND_LIMIT,
 }
-_KIND_FROM_C = {c: kind for kind, c in _KIND_TO_C.items()}
+ORDER_KIND_FROM_C = {c: kind for kind, c in _KIND_TO_C.items()}
 
 
 def side_to_c(side: Side) -> int:
@@ -106,6 +106,12 @@ class ImmediateOrCancel(TimeInForce):
 
 _TIF_FROM_C = {cls._kind: cls() for cls in (GoodUntilEndOfDay, FillOrKill, ImmediateOrCancel)}
 _POST_ONLY = {flag: GoodUntilCancelled(bool(flag)) for flag in (0, 1)}
+#: The same instances by ``kind * 2 + post_only``, for the C builder, which
+#: leaves any other pair to ``time_in_force_from_c``.
+TIME_IN_FORCE_FROM_C: dict[int, TimeInForce] = {
+    **{kind * 2: tif for kind, tif in _TIF_FROM_C.items()},
+    **{GoodUntilCancelled._kind * 2 + flag: tif for flag, tif in _POST_ONLY.items()},
+}
 
 
 def time_in_force_from_c(c: Any) -> TimeInForce:
@@ -181,7 +187,7 @@ def params_from_c(c: Any) -> tuple[Side, Decimal, Decimal, OrderKind, TimeInForc
         SIDE_FROM_C[c.side],
         decimal_from_c(c.price),
         decimal_from_c(c.quantity),
-        _KIND_FROM_C[c.kind],
+        ORDER_KIND_FROM_C[c.kind],
         time_in_force_from_c(c.time_in_force),
     )
 

@@ -16,7 +16,7 @@ import threading
 from types import TracebackType
 from typing import Any, Generic, NamedTuple, TypeVar, Union
 
-from . import _codec, _fastpath  # noqa: F401  (_fastpath registers the batch fast paths)
+from . import _account_fast, _codec, _fastpath  # noqa: F401  (register the batch fast paths)
 from ._codec import Keys
 from ._messages import AccountEvent, OrderEvent
 from ._native import check, ffi, lib, string
@@ -95,34 +95,32 @@ class _BatchView:
         self.strings = strings
 
 
-def _order_events(batch: Any) -> list[Any]:
-    count = batch.order_events_len
-    fast = _codec.FAST_DECODERS.get(OrderEvent._message)
+def _decoded(cls: Any, items: Any, count: int, strings: Any) -> list[Any]:
+    """``count`` structs of ``cls`` from one array of a drained batch."""
+    if count == 0:
+        return []
+    fast = _codec.FAST_DECODERS.get(cls._message)
+    # Keys.INDEXED only names the decode: ``_from_c`` reads each key's form.
     if fast is not None:
-        return fast(_BatchView(batch.order_events, count, batch.strings), Keys.INDEXED)
-    items, from_c = batch.order_events, OrderEvent._from_c
-    # ``_from_c`` reads the key form from each key.
+        return fast(_BatchView(items, count, strings), Keys.INDEXED)
+    from_c = cls._from_c
     return [from_c(items[i], Keys.INDEXED) for i in range(count)]
 
 
 def events_of(batch: Any) -> list[SinkItem]:
     """The typed events of a ``BarterEventBatch``, in push order."""
-    count = batch.len
-    if count == 0:
+    if batch.len == 0:
         return []
-    orders = _order_events(batch) if batch.order_events_len else []
+    strings = batch.strings
+    orders = _decoded(OrderEvent, batch.order_events, batch.order_events_len, strings)
     if batch.account_events_len == 0:
         return orders
-    entries, accounts = batch.entries, batch.account_events
-    from_c = AccountEvent._from_c
-    out: list[SinkItem] = []
-    for i in range(count):
-        entry = entries[i]
-        if entry.message == _ORDER_EVENT:
-            out.append(orders[entry.index])
-        else:
-            out.append(from_c(accounts[entry.index], Keys(entry.keys)))
-    return out
+    accounts = _decoded(AccountEvent, batch.account_events, batch.account_events_len, strings)
+    if not orders:
+        return accounts
+    entries = batch.entries
+    arrays = {_ORDER_EVENT: orders, lib.BARTER_MESSAGE_ACCOUNT_EVENT: accounts}
+    return [arrays[entry.message][entry.index] for entry in (entries[i] for i in range(batch.len))]
 
 
 def timeout_ms(timeout: float | None) -> int:
