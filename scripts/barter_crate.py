@@ -29,13 +29,20 @@ def barter_crate_dir() -> Path:
     named = os.environ.get(VARIABLE)
     if named:
         return Path(named)
-    command = [
-        "cargo", "metadata", "--format-version", "1", "--locked", "--offline",
-        "--manifest-path", str(REPO / "rust-ffi" / "Cargo.toml"),
-    ]  # fmt: skip
     try:
+        # The host's packages only: a build fetched those, not the ones of
+        # other platforms (Android, Windows) that a full resolve would need.
+        host = (
+            subprocess.run(["rustc", "-vV"], check=True, capture_output=True, text=True)
+            .stdout.split("host: ", 1)[1]
+            .split()[0]
+        )
+        command = [
+            "cargo", "metadata", "--format-version", "1", "--locked", "--offline",
+            "--filter-platform", host, "--manifest-path", str(REPO / "rust-ffi" / "Cargo.toml"),
+        ]  # fmt: skip
         run = subprocess.run(command, check=False, capture_output=True, text=True, cwd=REPO)
-    except FileNotFoundError:
+    except (FileNotFoundError, subprocess.CalledProcessError, IndexError):
         raise NotFound(
             f"barter's market data: set {VARIABLE} to the barter crate's sources, "
             "or put cargo on PATH to find them"
