@@ -124,6 +124,9 @@ CBUILD = (
             "barter_python._cbuild",
             sources=["python/barter_python/_cbuild.c"],
             include_dirs=[str(HEADER.parent.relative_to(Path(__file__).resolve().parent))],
+            # Rebuilt when the header changes, not only the source: a stale
+            # build/ would otherwise keep the old struct layouts.
+            depends=[str(HEADER.relative_to(Path(__file__).resolve().parent))],
             py_limited_api=True,
         )
     ]

@@ -10,7 +10,7 @@
 /*
  Bumped on every change to a public struct, tag value or signature.
  */
-#define BARTER_ABI_VERSION 5
+#define BARTER_ABI_VERSION 6
 
 /*
  Decode flag: with `BARTER_JSON_FORMAT_LINES`, a bad line is recorded in
@@ -284,6 +284,8 @@ typedef enum {
   BARTER_ABI_STRUCT_MARKET_STREAM_EVENT = 45,
   BARTER_ABI_STRUCT_BACKTEST_ARGS = 46,
   BARTER_ABI_STRUCT_BACKTEST_PROGRESS = 47,
+  BARTER_ABI_STRUCT_AUDIT_ENTRY = 48,
+  BARTER_ABI_STRUCT_AUDIT_BATCH = 49,
 } BarterAbiStruct;
 
 /*
@@ -639,6 +641,27 @@ typedef enum {
    */
   BARTER_ENGINE_VALUE_MARKET_STREAM_RESULT = 10,
 } BarterEngineValue;
+
+/*
+ How a drained tick crosses: which array of the batch holds it.
+ */
+typedef enum {
+  /*
+   Any tick not below: serde's JSON of the whole tick, line `index` of
+   the batch's `json`.
+   */
+  BARTER_AUDIT_TICK_KIND_JSON = 1,
+  /*
+   `Process` of `EngineEvent::Market(event)`, no outputs, no errors:
+   `market_events[index]`.
+   */
+  BARTER_AUDIT_TICK_KIND_MARKET = 2,
+  /*
+   `Process` of `EngineEvent::Account(Event::Item(event))`, no outputs,
+   no errors: `account_events[index]`.
+   */
+  BARTER_AUDIT_TICK_KIND_ACCOUNT = 3,
+} BarterAuditTickKind;
 
 /*
  A stepped backtest. Opaque; calls on one are serialised.
@@ -1493,6 +1516,58 @@ typedef struct {
 } BarterMarketStreamEvent;
 
 /*
+ One drained tick: its `EngineContext`, and where its event is.
+ */
+typedef struct {
+  /*
+   `EngineContext.sequence`.
+   */
+  uint64_t sequence;
+  /*
+   `EngineContext.time`.
+   */
+  BarterTimestamp time;
+  /*
+   A `BarterAuditTickKind`.
+   */
+  uint32_t kind;
+  /*
+   Set to zero.
+   */
+  uint32_t reserved;
+  /*
+   The tick's position in the array (or line) its kind names.
+   */
+  size_t index;
+} BarterAuditEntry;
+
+/*
+ The ticks of one drain, in engine order. Every pointer in it and every
+ view inside its items points into memory the batch owns: valid until
+ `barter_audit_batch_free`. Read-only.
+ */
+typedef struct {
+  /*
+   `len` entries in engine order, one per tick.
+   */
+  const BarterAuditEntry *entries;
+  size_t len;
+  const BarterMarketStreamEvent *market_events;
+  size_t market_events_len;
+  const BarterAccountEvent *account_events;
+  size_t account_events_len;
+  /*
+   serde's JSON of each `BARTER_AUDIT_TICK_KIND_JSON` tick, one line
+   each (newline-terminated), in engine order.
+   */
+  BarterStr json;
+  /*
+   The one buffer all string views of the events point into.
+   */
+  BarterStr strings;
+} BarterAuditBatch;
+
+/*
  Counters of a System's audit queue.
  */
 typedef struct {
@@ -2165,6 +2240,22 @@ BarterStatus barter_system_audit_drain(const BarterSystem *system,
                                        size_t *out_count);
 
 /*
+ As `barter_system_audit_drain`, but the ticks as C structs in a new
+ batch at `*out_batch` (see `BarterAuditBatch`), freed by
+ `barter_audit_batch_free`: the usual ticks (an event processed with no
+ output and no error) as the event's struct and the tick's context, the
+ others as serde's JSON.
+
+ # Safety
+ `system` must be NULL or a live handle; `out_batch` NULL or valid for
+ writes.
+ */
+BarterStatus barter_system_audit_drain_structs(const BarterSystem *system,
+                                               size_t max_ticks,
+                                               uint32_t timeout_ms,
+                                               BarterAuditBatch **out_batch);
+
+/*
  Writes the audit queue's counters to `*out_stats`.
 
  # Safety
@@ -2457,6 +2548,16 @@ BarterStatus barter_backtest_trading_summary(const BarterBacktest *backtest,
  freed.
  */
 BarterStatus barter_backtest_free(BarterBacktest **backtest);
+
+/*
+ Frees the batch `*batch` points to and sets `*batch` to NULL. Passing
+ NULL, or a pointer to NULL, does nothing.
+
+ # Safety
+ `*batch` must be NULL or a batch from `barter_system_audit_drain_structs`
+ not yet freed.
+ */
+BarterStatus barter_audit_batch_free(BarterAuditBatch **batch);
 
 /*
  Parses `len` bytes of JSON holding `value` (a `BarterEngineValue`) framed

@@ -287,6 +287,26 @@ def test_each_typed_tick_prints_the_engines_own_bytes(system: SystemHandle) -> N
     assert [t.to_json() for t in ticks] == raw
 
 
+def test_ticks_drained_as_structs_are_the_ones_serde_prints(system: SystemHandle) -> None:
+    """drain_audit takes the usual ticks as C structs, the others as JSON
+    (rust-ffi/src/system/ticks.rs); each typed tick prints serde's bytes,
+    which read back to an equal tick of the same types."""
+    system.feed_market_events(example_market_events()[:4])
+    system.set_trading_enabled(False)
+    ticks: list[AuditTick] = []
+    while len(ticks) < 6:  # the account snapshot, 4 market events, the update
+        drained = system.drain_audit(timeout=5.0)
+        assert drained, ticks
+        ticks += drained
+    kinds = [type(t.event.event).__name__ for t in ticks if isinstance(t.event, ProcessAudit)]
+    assert {"Account", "Market", "TradingStateUpdate"} <= set(kinds)
+    for tick in ticks:
+        again = AuditTick.from_dict(json.loads(tick.to_json()))
+        assert again == tick
+        assert hash(again) == hash(tick)
+        assert repr(again) == repr(tick)
+
+
 def test_a_bad_config_names_the_field_and_nothing_starts() -> None:
     config = json.loads(json.dumps(CONFIG))
     del config["executions"][0]["latency_ms"]

@@ -410,6 +410,30 @@ def decode_one(cls: type[M], data: JsonInput, keys: Keys) -> M:
             _SCRATCHES.append(scratch)
 
 
+class _ArrayView:
+    """The attributes a fast decoder reads of a batch, for one typed array."""
+
+    __slots__ = ("items", "len", "strings")
+
+    def __init__(self, items: Any, count: int, strings: Any) -> None:
+        self.items = items
+        self.len = count
+        self.strings = strings
+
+
+def objects_of(cls: Any, items: Any, count: int, strings: Any) -> list[Any]:
+    """The objects of ``count`` structs of ``cls`` at ``items`` (a typed
+    cffi pointer into a batch whose string buffer is ``strings``)."""
+    if count == 0:
+        return []
+    # Keys.INDEXED only names the decode: ``_from_c`` reads each key's form.
+    fast = FAST_DECODERS.get(cls._message)
+    if fast is not None:
+        return fast(_ArrayView(items, count, strings), Keys.INDEXED)
+    from_c = cls._from_c
+    return [from_c(items[i], Keys.INDEXED) for i in range(count)]
+
+
 def _items(cls: type[M], batch: Any, keys: Keys, flags: int) -> tuple[list[M], list[LineError]]:
     """The objects and line errors of one decoded batch."""
     fast = FAST_DECODERS.get(cls._message)

@@ -48,7 +48,7 @@ __all__ = [
 ]
 
 #: The ABI version this Python code speaks. Bumped together with the Rust side.
-ABI_VERSION = 5
+ABI_VERSION = 6
 
 #: The environment variable that picks the mode: "api", "abi", or unset (auto).
 MODE_VARIABLE = "BARTER_PYTHON_NATIVE"

@@ -17,7 +17,7 @@ from types import TracebackType
 from typing import Any, Generic, NamedTuple, TypeVar, Union
 
 from . import _account_fast, _codec, _fastpath  # noqa: F401  (register the batch fast paths)
-from ._codec import Keys
+from ._codec import objects_of
 from ._messages import AccountEvent, OrderEvent
 from ._native import check, ffi, lib, string
 from .errors import BarterClosedError, BarterValueError, Status
@@ -84,38 +84,15 @@ class DrainedBatch(NamedTuple):
     failures: list[SinkFailure]
 
 
-class _BatchView:
-    """The attributes the batch fast decoders read, for one array of a batch."""
-
-    __slots__ = ("items", "len", "strings")
-
-    def __init__(self, items: Any, count: int, strings: Any) -> None:
-        self.items = items
-        self.len = count
-        self.strings = strings
-
-
-def _decoded(cls: Any, items: Any, count: int, strings: Any) -> list[Any]:
-    """``count`` structs of ``cls`` from one array of a drained batch."""
-    if count == 0:
-        return []
-    fast = _codec.FAST_DECODERS.get(cls._message)
-    # Keys.INDEXED only names the decode: ``_from_c`` reads each key's form.
-    if fast is not None:
-        return fast(_BatchView(items, count, strings), Keys.INDEXED)
-    from_c = cls._from_c
-    return [from_c(items[i], Keys.INDEXED) for i in range(count)]
-
-
 def events_of(batch: Any) -> list[SinkItem]:
     """The typed events of a ``BarterEventBatch``, in push order."""
     if batch.len == 0:
         return []
     strings = batch.strings
-    orders = _decoded(OrderEvent, batch.order_events, batch.order_events_len, strings)
+    orders = objects_of(OrderEvent, batch.order_events, batch.order_events_len, strings)
     if batch.account_events_len == 0:
         return orders
-    accounts = _decoded(AccountEvent, batch.account_events, batch.account_events_len, strings)
+    accounts = objects_of(AccountEvent, batch.account_events, batch.account_events_len, strings)
     if not orders:
         return accounts
     entries = batch.entries

@@ -56,7 +56,7 @@ from typing import Any
 
 # --- #define constants --------------------------------------------------------
 
-BARTER_ABI_VERSION = 5
+BARTER_ABI_VERSION = 6
 BARTER_DECODE_COLLECT_ERRORS = 1
 BARTER_DECIMAL_MAX_SCALE = 28
 BARTER_MAX_INPUT_BYTES = 1073741824
@@ -159,6 +159,8 @@ BARTER_ABI_STRUCT_DATA_ERROR = 44
 BARTER_ABI_STRUCT_MARKET_STREAM_EVENT = 45
 BARTER_ABI_STRUCT_BACKTEST_ARGS = 46
 BARTER_ABI_STRUCT_BACKTEST_PROGRESS = 47
+BARTER_ABI_STRUCT_AUDIT_ENTRY = 48
+BARTER_ABI_STRUCT_AUDIT_BATCH = 49
 
 # BarterMessage
 BARTER_MESSAGE_ORDER_EVENT = 1
@@ -266,6 +268,11 @@ BARTER_ENGINE_VALUE_TRADING_SUMMARY_DAILY = 7
 BARTER_ENGINE_VALUE_TRADING_SUMMARY_ANNUAL252 = 8
 BARTER_ENGINE_VALUE_TRADING_SUMMARY_ANNUAL365 = 9
 BARTER_ENGINE_VALUE_MARKET_STREAM_RESULT = 10
+
+# BarterAuditTickKind
+BARTER_AUDIT_TICK_KIND_JSON = 1
+BARTER_AUDIT_TICK_KIND_MARKET = 2
+BARTER_AUDIT_TICK_KIND_ACCOUNT = 3
 
 # --- opaque handles -------------------------------------------------------------
 
@@ -656,6 +663,29 @@ class BarterMarketStreamEvent(Structure):
     ]
 
 
+class BarterAuditEntry(Structure):
+    _fields_ = [
+        ("sequence", c_uint64),
+        ("time", BarterTimestamp),
+        ("kind", c_uint32),
+        ("reserved", c_uint32),
+        ("index", c_size_t),
+    ]
+
+
+class BarterAuditBatch(Structure):
+    _fields_ = [
+        ("entries", POINTER(BarterAuditEntry)),
+        ("len", c_size_t),
+        ("market_events", POINTER(BarterMarketStreamEvent)),
+        ("market_events_len", c_size_t),
+        ("account_events", POINTER(BarterAccountEvent)),
+        ("account_events_len", c_size_t),
+        ("json", BarterStr),
+        ("strings", BarterStr),
+    ]
+
+
 class BarterBacktestArgs(Structure):
     _fields_ = [("id", BarterStr), ("risk_free_return", BarterDecimal)]
 
@@ -788,6 +818,8 @@ STRUCTS: dict[str, type[ctypes.Structure] | type[ctypes.Union]] = {
         BarterDataError,
         BarterMarketStreamPayload,
         BarterMarketStreamEvent,
+        BarterAuditEntry,
+        BarterAuditBatch,
         BarterBacktestArgs,
         BarterBacktestProgress,
         BarterSinkError,
@@ -956,6 +988,11 @@ FUNCTIONS: dict[str, tuple[Any, list[Any]]] = {
             POINTER(c_size_t),
         ],
     ),
+    "barter_system_audit_drain_structs": (
+        _Status,
+        [POINTER(BarterSystem), c_size_t, c_uint32, POINTER(POINTER(BarterAuditBatch))],
+    ),
+    "barter_audit_batch_free": (_Status, [POINTER(POINTER(BarterAuditBatch))]),
     "barter_system_audit_stats": (
         _Status,
         [POINTER(BarterSystem), POINTER(BarterAuditStats)],

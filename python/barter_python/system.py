@@ -46,6 +46,7 @@ from ._config import SystemConfigLike, config_bytes, naming_config, trading_summ
 from ._messages import OrderEvent, OrderResponseCancel
 from ._native import check, ffi, lib, take_buffer
 from ._sink import Closing, Handle, timeout_ms
+from ._ticks import ticks_of
 from .engine import AuditTick, Command, Market, ProcessAudit, TradingStateUpdate
 from .errors import BarterClosedError
 from .market import MarketStreamEvent, structs_of
@@ -223,35 +224,38 @@ class SystemHandle(Closing[AuditStats], Commands):
             self._snapshot = AuditTick.from_dict(json.loads(take_buffer(out)))
         return self._snapshot
 
-    def _drain(self, max_ticks: int, timeout: float | None) -> tuple[list[bytes], list[AuditTick]]:
-        out = ffi.new("BarterBuffer **")
-        count = ffi.new("size_t *")
-        self._call(
-            lib.barter_system_audit_drain,
-            check_index(max_ticks, "max_ticks"),
-            timeout_ms(timeout),
-            out,
-            count,
-        )
-        lines = take_buffer(out).splitlines()
-        ticks = [AuditTick.from_dict(json.loads(line)) for line in lines]
+    def _drain(self, drain: Any, max_ticks: int, timeout: float | None, out: Any) -> None:
+        self._call(drain, check_index(max_ticks, "max_ticks"), timeout_ms(timeout), *out)
+
+    def _seen(self, ticks: list[AuditTick]) -> None:
+        """What ``settle`` and ``audit`` learn from drained ticks."""
         for tick in ticks:
             self._ledger.add(tick)
             audit = tick.event
             if isinstance(audit, ProcessAudit) and isinstance(audit.event, _FED):
                 self._processed += 1
-        return lines, ticks
 
     def drain_audit(self, max_ticks: int = 4096, timeout: float | None = 0.0) -> list[AuditTick]:
         """Up to ``max_ticks`` audit ticks in engine order, waiting up to
         ``timeout`` seconds for the first (``None``: until one comes or the
         audit ends). An empty list once the audit has ended and been drained."""
-        return self._drain(max_ticks, timeout)[1]
+        out = ffi.new("BarterAuditBatch **")
+        self._drain(lib.barter_system_audit_drain_structs, max_ticks, timeout, (out,))
+        try:
+            ticks = ticks_of(out[0])
+        finally:
+            lib.barter_audit_batch_free(out)
+        self._seen(ticks)
+        return ticks
 
     def drain_audit_json(self, max_ticks: int = 4096, timeout: float | None = 0.0) -> list[bytes]:
         """As ``drain_audit``, but each tick as the bytes serde printed in the
         engine (for logs and archives). ``settle`` and ``audit`` still see them."""
-        return self._drain(max_ticks, timeout)[0]
+        out, count = ffi.new("BarterBuffer **"), ffi.new("size_t *")
+        self._drain(lib.barter_system_audit_drain, max_ticks, timeout, (out, count))
+        lines = take_buffer(out).splitlines()
+        self._seen([AuditTick.from_dict(json.loads(line)) for line in lines])
+        return lines
 
     def settle(self, timeout: float = 10.0) -> list[AuditTick]:
         """Drains until the engine has processed everything this handle fed

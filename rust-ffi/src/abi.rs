@@ -34,11 +34,12 @@ use crate::system::audit::BarterAuditStats;
 use crate::system::backtest::BarterBacktestArgs;
 use crate::system::filter::BarterInstrumentFilter;
 use crate::system::stepped::BarterBacktestProgress;
+use crate::system::ticks::{BarterAuditBatch, BarterAuditEntry};
 use crate::system::BarterSystemOptions;
 use std::mem::{align_of, size_of};
 
 /// Bumped on every change to a public struct, tag value or signature.
-pub const BARTER_ABI_VERSION: u32 = 5;
+pub const BARTER_ABI_VERSION: u32 = 6;
 
 /// Names a public struct for `barter_abi_struct_layout`.
 #[repr(C)]
@@ -92,6 +93,8 @@ pub enum BarterAbiStruct {
     MarketStreamEvent = 45,
     BacktestArgs = 46,
     BacktestProgress = 47,
+    AuditEntry = 48,
+    AuditBatch = 49,
 }
 
 c_tag!(BarterAbiStruct {
@@ -140,7 +143,9 @@ c_tag!(BarterAbiStruct {
     DataError,
     MarketStreamEvent,
     BacktestArgs,
-    BacktestProgress
+    BacktestProgress,
+    AuditEntry,
+    AuditBatch
 });
 
 fn layout<T>() -> (usize, usize) {
@@ -223,6 +228,8 @@ pub unsafe extern "C" fn barter_abi_struct_layout(
             S::MarketStreamEvent => layout::<BarterMarketStreamEvent>(),
             S::BacktestArgs => layout::<BarterBacktestArgs>(),
             S::BacktestProgress => layout::<BarterBacktestProgress>(),
+            S::AuditEntry => layout::<BarterAuditEntry>(),
+            S::AuditBatch => layout::<BarterAuditBatch>(),
         };
         Ok(())
     })

@@ -632,25 +632,62 @@ struct audit {
     int ended;        /* the audit has ended and is drained */
 };
 
-/* One drain, waiting up to `timeout_ms`; notes what the ticks show. */
-static void drain(BarterSystem *system, uint32_t timeout_ms, struct audit *seen) {
+/* Notes what the serde JSON of some ticks shows. */
+static void saw_json(const uint8_t *data, size_t len, struct audit *seen) {
+    seen->fully_filled |= contains(data, len, "FullyFilled");
+    seen->trade |= contains(data, len, "\"order_id\"");
+    seen->index_error |= contains(data, len, "IndexError");
+}
+
+/* One drain of the ticks as C structs; their number. */
+static size_t drain_structs(BarterSystem *system, uint32_t timeout_ms, struct audit *seen) {
+    BarterAuditBatch *batch = (BarterAuditBatch *)&batch;
+    size_t count, i;
+    EXPECT(barter_system_audit_drain_structs(system, 64, timeout_ms, &batch), OK);
+    if (batch == NULL) {
+        return 0;
+    }
+    count = batch->len;
+    CHECK(batch->market_events_len + batch->account_events_len <= count);
+    for (i = 0; i < batch->account_events_len; i++) {
+        const BarterAccountEvent *event = &batch->account_events[i];
+        seen->fully_filled |= event->kind == BARTER_ACCOUNT_EVENT_KIND_ORDER_SNAPSHOT &&
+                              event->payload.order.state.kind ==
+                                  BARTER_ORDER_STATE_KIND_FULLY_FILLED;
+        seen->trade |= event->kind == BARTER_ACCOUNT_EVENT_KIND_TRADE;
+    }
+    saw_json(batch->json.ptr, batch->json.len, seen);
+    EXPECT(barter_audit_batch_free(&batch), OK);
+    CHECK(batch == NULL);
+    return count;
+}
+
+/* One drain of the ticks as JSON lines; their number. */
+static size_t drain_json(BarterSystem *system, uint32_t timeout_ms, struct audit *seen) {
     BarterBuffer *buffer = (BarterBuffer *)&buffer;
-    BarterAuditStats stats;
     size_t count = 7, lines = 0, i;
     EXPECT(barter_system_audit_drain(system, 64, timeout_ms, &buffer, &count), OK);
     if (buffer == NULL) {
-        return;
+        return 0;
     }
     for (i = 0; i < buffer->len; i++) {
         lines += buffer->data[i] == '\n';
     }
     CHECK(lines == count);
-    seen->fully_filled |= contains(buffer->data, buffer->len, "FullyFilled");
-    seen->trade |= contains(buffer->data, buffer->len, "\"order_id\"");
-    seen->filled = seen->fully_filled && seen->trade;
-    seen->index_error |= contains(buffer->data, buffer->len, "IndexError");
-    audit_ticks += count;
+    saw_json(buffer->data, buffer->len, seen);
     EXPECT(barter_buffer_free(&buffer), OK);
+    return count;
+}
+
+/* One drain, waiting up to `timeout_ms`, as JSON and as structs in turn;
+ * notes what the ticks show. */
+static void drain(BarterSystem *system, uint32_t timeout_ms, struct audit *seen) {
+    static unsigned drains;
+    BarterAuditStats stats;
+    size_t count = drains++ % 2 ? drain_structs(system, timeout_ms, seen)
+                                : drain_json(system, timeout_ms, seen);
+    seen->filled = seen->fully_filled && seen->trade;
+    audit_ticks += count;
     EXPECT(barter_system_audit_stats(system, &stats), OK);
     CHECK(stats.received == stats.delivered + stats.queued);
     seen->ended = count == 0 && stats.ended == 1 && stats.queued == 0;
@@ -728,6 +765,13 @@ static void null_system(void) {
            BARTER_STATUS_NULL_POINTER);
     EXPECT(barter_system_audit_drain(NULL, 1, 0, &buffer, &count), BARTER_STATUS_NULL_POINTER);
     CHECK(buffer == NULL && count == 0);
+    {
+        BarterAuditBatch *batch = (BarterAuditBatch *)&batch;
+        EXPECT(barter_system_audit_drain_structs(NULL, 1, 0, &batch), BARTER_STATUS_NULL_POINTER);
+        CHECK(batch == NULL);
+        EXPECT(barter_audit_batch_free(NULL), OK);
+        EXPECT(barter_audit_batch_free(&batch), OK);
+    }
     EXPECT(barter_system_audit_stats(NULL, &stats), BARTER_STATUS_NULL_POINTER);
     EXPECT(barter_system_is_running(NULL, &running), BARTER_STATUS_NULL_POINTER);
     EXPECT(barter_system_shutdown(NULL), BARTER_STATUS_NULL_POINTER);
@@ -860,6 +904,12 @@ static void system_lifecycle(const char *dir) {
         EXPECT(barter_system_audit_drain(system, 1, 0, &buffer, &count),
                BARTER_STATUS_INVALID_ARGUMENT);
         CHECK(buffer == NULL && count == 0);
+        {
+            BarterAuditBatch *batch = (BarterAuditBatch *)&batch;
+            EXPECT(barter_system_audit_drain_structs(system, 1, 0, &batch),
+                   BARTER_STATUS_INVALID_ARGUMENT);
+            CHECK(batch == NULL);
+        }
         EXPECT(barter_system_audit_snapshot(system, &buffer), BARTER_STATUS_INVALID_ARGUMENT);
         EXPECT(barter_system_free(&system), OK);
     }

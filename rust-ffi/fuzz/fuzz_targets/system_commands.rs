@@ -3,7 +3,8 @@
 //! arbitrary C structs (src/structs.rs) aimed mostly at the System's keys,
 //! close positions and cancel orders with arbitrary filters, trading state
 //! updates with any u32, market events (barter's example data framed as
-//! asked, or fuzzer bytes), audit drains without waiting, and calls on NULL.
+//! asked, or fuzzer bytes), audit drains without waiting (as JSON lines or as
+//! C structs), and calls on NULL.
 //!
 //! An open request for an exchange without an execution makes barter end
 //! the engine (its unrecoverable IndexError); that is allowed. From then on
@@ -211,8 +212,16 @@ fn step(gen: &mut Gen, live: &mut Live) -> Result<()> {
                 _ => usize::MAX,
             };
             // Not a command: it works on a stopped engine too.
-            let (ticks, _) = live.system.drain(max_ticks, 0).expect("a drain failed");
-            live.log.check(ticks.bytes());
+            if gen.u().arbitrary()? {
+                let log = &mut live.log;
+                let drained = live
+                    .system
+                    .drain_structs(max_ticks, |b| log.check_structs(b));
+                drained.expect("a drain failed");
+            } else {
+                let (ticks, _) = live.system.drain(max_ticks, 0).expect("a drain failed");
+                live.log.check(ticks.bytes());
+            }
             return Ok(());
         }
         _ => return on_null(gen),

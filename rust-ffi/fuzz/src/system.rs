@@ -17,13 +17,15 @@ use barter_ffi::buffer::BarterBuffer;
 use barter_ffi::ctypes::decimal::BarterDecimal;
 use barter_ffi::status::BarterStatus;
 use barter_ffi::system::audit::BarterAuditStats;
+use barter_ffi::system::ticks::{barter_audit_batch_free, BarterAuditBatch};
 use barter_ffi::system::values::{barter_engine_json_normalize, BarterEngineValue};
 use barter_ffi::system::{
-    barter_system_audit_drain, barter_system_audit_snapshot, barter_system_audit_stats,
-    barter_system_free, barter_system_is_running, barter_system_new, barter_system_shutdown,
-    barter_system_trading_summary, BarterSystem, BarterSystemOptions,
+    barter_system_audit_drain, barter_system_audit_drain_structs, barter_system_audit_snapshot,
+    barter_system_audit_stats, barter_system_free, barter_system_is_running, barter_system_new,
+    barter_system_shutdown, barter_system_trading_summary, BarterSystem, BarterSystemOptions,
 };
 use serde::de::IgnoredAny;
+use std::ffi::c_void;
 use std::ptr::null;
 
 /// barter's `examples/config/system_config.json`, as the package ships it.
@@ -172,6 +174,35 @@ impl System {
         }
     }
 
+    /// `barter_system_audit_drain_structs` without waiting, its batch
+    /// handed to `check` and freed; `None` when the call failed.
+    pub fn drain_structs(
+        &self,
+        max_ticks: usize,
+        check: impl FnOnce(&BarterAuditBatch),
+    ) -> Option<usize> {
+        let mut out: *mut BarterAuditBatch = garbage();
+        let status = unsafe { barter_system_audit_drain_structs(self.0, max_ticks, 0, &mut out) };
+        if status != BarterStatus::Ok {
+            assert!(out.is_null(), "a failed drain left its batch set");
+            failure(status);
+            return None;
+        }
+        assert!(!out.is_null(), "a drain succeeded without a batch");
+        // SAFETY: a batch just made, freed below.
+        let batch = unsafe { &*out };
+        assert!(
+            batch.len <= max_ticks,
+            "{} ticks for max_ticks {max_ticks}",
+            batch.len
+        );
+        check(batch);
+        let count = batch.len;
+        call(unsafe { barter_audit_batch_free(&mut out) }).unwrap();
+        assert!(out.is_null());
+        Some(count)
+    }
+
     /// `barter_system_shutdown`, which always succeeds; the engine then runs
     /// no more.
     pub fn shutdown(&self) {
@@ -225,6 +256,61 @@ impl AuditLog {
         }
     }
 
+    /// A drain as C structs: the entries continue the sequence, each JSON
+    /// tick normalizes to itself and carries its entry's sequence, and each
+    /// event struct encodes (the library reads what it wrote).
+    pub fn check_structs(&mut self, batch: &BarterAuditBatch) {
+        // SAFETY (every slice and view): the batch's own memory.
+        let entries = unsafe { slice(batch.entries, batch.len) };
+        let json = unsafe { slice(batch.json.ptr, batch.json.len) };
+        let lines: Vec<&[u8]> = json
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty())
+            .collect();
+        let mut kinds = [0usize; 4];
+        for entry in entries {
+            assert_eq!(
+                entry.sequence,
+                self.sequence + 1,
+                "a tick lost or out of order"
+            );
+            self.sequence = entry.sequence;
+            let kind = entry.kind as usize;
+            assert!((1..=3).contains(&kind), "tick kind {kind}");
+            kinds[kind] += 1;
+            let (message, item) = match kind {
+                1 => {
+                    let line = lines[entry.index];
+                    assert_is_normal(BarterEngineValue::AuditTick, ONE, line);
+                    let tick: serde_json::Value = serde_json::from_slice(line).unwrap();
+                    assert_eq!(tick["context"]["sequence"].as_u64(), Some(entry.sequence));
+                    continue;
+                }
+                2 => {
+                    assert!(entry.index < batch.market_events_len, "{entry:?}");
+                    // SAFETY: inside the batch's array.
+                    let item = unsafe { batch.market_events.add(entry.index) };
+                    (MARKET_STREAM_EVENT, item.cast::<c_void>())
+                }
+                _ => {
+                    assert!(entry.index < batch.account_events_len, "{entry:?}");
+                    // SAFETY: inside the batch's array.
+                    let item = unsafe { batch.account_events.add(entry.index) };
+                    (ACCOUNT_EVENT, item.cast::<c_void>())
+                }
+            };
+            let encoded = unsafe { crate::messages_encode(message, INDEXED, item, 1, ONE) };
+            assert!(
+                encoded.is_some(),
+                "a drained event does not encode: {}",
+                crate::last_error()
+            );
+        }
+        assert_eq!(kinds[1], lines.len(), "JSON lines without an entry");
+        assert_eq!(kinds[2], batch.market_events_len);
+        assert_eq!(kinds[3], batch.account_events_len);
+    }
+
     /// Drains every tick queued now, without waiting.
     pub fn drain_queued(&mut self, system: &System) {
         while let Some((ticks, 1..)) = system.drain(usize::MAX, 0) {
@@ -251,6 +337,21 @@ pub fn normalize(value: u32, format: u32, input: &[u8]) -> Option<Vec<u8>> {
         barter_engine_json_normalize(value, format, ptr_of(input), input.len(), &mut out)
     };
     encoded(status, out, "barter_engine_json_normalize").map(|b| b.bytes().to_vec())
+}
+
+// BarterMessage and BarterKeys values, as barter_encode takes them.
+const ACCOUNT_EVENT: u32 = 10;
+const MARKET_STREAM_EVENT: u32 = 11;
+const INDEXED: u32 = 1;
+
+/// # Safety
+/// `ptr` must be valid for `len` items (any pointer when `len` is 0).
+unsafe fn slice<'a, T>(ptr: *const T, len: usize) -> &'a [T] {
+    if len == 0 {
+        return &[];
+    }
+    // SAFETY: per this function's contract.
+    unsafe { std::slice::from_raw_parts(ptr, len) }
 }
 
 fn is_blank(line: &[u8]) -> bool {

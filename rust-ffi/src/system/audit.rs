@@ -1,5 +1,6 @@
-//! The System's audit queue: every `AuditTick` the engine sends, as serde's
-//! JSON, held for the caller to drain in batches.
+//! The System's audit queue: every `AuditTick` the engine sends, held for
+//! the caller to drain in batches (as serde's JSON, or as C structs: see
+//! `ticks`).
 //!
 //! Policy: the queue holds at most `capacity` ticks. When it is full, the
 //! pump thread that moves ticks from the engine's (unbounded) audit channel
@@ -8,8 +9,6 @@
 //! last ticks always arrive and shutdown never waits on the caller.
 //! `received == delivered + queued` holds at every moment.
 
-use crate::status::FfiError;
-use serde::Serialize;
 use std::collections::VecDeque;
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -36,28 +35,28 @@ pub struct BarterAuditStats {
     pub reserved: u32,
 }
 
-#[derive(Default)]
-struct Inner {
-    ticks: VecDeque<Vec<u8>>,
+struct Inner<T> {
+    ticks: VecDeque<T>,
     stats: BarterAuditStats,
     /// Set by shutdown: the bound no longer applies.
     unbounded: bool,
 }
 
-pub struct AuditQueue {
-    inner: Mutex<Inner>,
+pub struct AuditQueue<T> {
+    inner: Mutex<Inner<T>>,
     readable: Condvar,
     writable: Condvar,
 }
 
-impl AuditQueue {
+impl<T> AuditQueue<T> {
     pub fn new(capacity: usize) -> Self {
         let inner = Inner {
+            ticks: VecDeque::new(),
             stats: BarterAuditStats {
                 capacity: capacity as u64,
                 ..Default::default()
             },
-            ..Default::default()
+            unbounded: false,
         };
         Self {
             inner: Mutex::new(inner),
@@ -66,15 +65,13 @@ impl AuditQueue {
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, Inner> {
+    fn lock(&self) -> MutexGuard<'_, Inner<T>> {
         // A panic never happens while the lock is held; recover regardless.
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Appends one tick, waiting while the queue is full and bounded.
-    pub fn push<T: Serialize>(&self, tick: &T) -> Result<(), FfiError> {
-        let json = serde_json::to_vec(tick)
-            .map_err(|e| FfiError::invalid(format!("cannot serialise an audit tick: {e}")))?;
+    pub fn push(&self, tick: T) {
         let mut inner = self.lock();
         let mut waited = false;
         while !inner.unbounded && inner.ticks.len() as u64 >= inner.stats.capacity {
@@ -86,9 +83,8 @@ impl AuditQueue {
         stats.received += 1;
         stats.queued += 1;
         stats.max_queued = stats.max_queued.max(stats.queued);
-        inner.ticks.push_back(json);
+        inner.ticks.push_back(tick);
         self.readable.notify_all();
-        Ok(())
     }
 
     /// No tick will follow: wakes every drain.
@@ -103,9 +99,9 @@ impl AuditQueue {
         self.writable.notify_all();
     }
 
-    /// Up to `max` ticks as JSON lines, waiting up to `timeout` for the
-    /// first one; returns at once when ticks are queued or the audit ended.
-    pub fn drain(&self, max: usize, timeout: Duration) -> (Vec<u8>, usize) {
+    /// Up to `max` ticks, waiting up to `timeout` for the first one;
+    /// returns at once when ticks are queued or the audit ended.
+    pub fn drain(&self, max: usize, timeout: Duration) -> Vec<T> {
         let deadline = Instant::now().checked_add(timeout);
         let mut inner = self.lock();
         while inner.ticks.is_empty() && inner.stats.ended == 0 {
@@ -123,17 +119,13 @@ impl AuditQueue {
                 .0;
         }
         let count = inner.ticks.len().min(max);
-        let mut out = Vec::new();
-        for tick in inner.ticks.drain(..count) {
-            out.extend_from_slice(&tick);
-            out.push(b'\n');
-        }
+        let out: Vec<T> = inner.ticks.drain(..count).collect();
         inner.stats.delivered += count as u64;
         inner.stats.queued -= count as u64;
         if count > 0 {
             self.writable.notify_all();
         }
-        (out, count)
+        out
     }
 
     pub fn stats(&self) -> BarterAuditStats {
@@ -153,26 +145,21 @@ mod tests {
             let queue = Arc::clone(&queue);
             std::thread::spawn(move || {
                 for n in 0..10u32 {
-                    queue.push(&n).unwrap();
+                    queue.push(n);
                 }
                 queue.end();
             })
         };
         let mut seen = Vec::new();
         loop {
-            let (json, count) = queue.drain(3, Duration::from_secs(5));
+            let drained = queue.drain(3, Duration::from_secs(5));
             let stats = queue.stats();
             assert!(stats.queued <= 2);
             assert_eq!(stats.received, stats.delivered + stats.queued);
-            if count == 0 && stats.ended == 1 {
+            if drained.is_empty() && stats.ended == 1 {
                 break;
             }
-            seen.extend(
-                String::from_utf8(json)
-                    .unwrap()
-                    .lines()
-                    .map(|l| l.parse::<u32>().unwrap()),
-            );
+            seen.extend(drained);
         }
         producer.join().unwrap();
         assert_eq!(seen, (0..10).collect::<Vec<_>>());
@@ -182,10 +169,10 @@ mod tests {
     #[test]
     fn unbounding_releases_a_waiting_producer() {
         let queue = Arc::new(AuditQueue::new(1));
-        queue.push(&1).unwrap();
+        queue.push(1);
         let producer = {
             let queue = Arc::clone(&queue);
-            std::thread::spawn(move || queue.push(&2).unwrap())
+            std::thread::spawn(move || queue.push(2))
         };
         std::thread::sleep(Duration::from_millis(20));
         queue.unbound();
@@ -195,9 +182,9 @@ mod tests {
 
     #[test]
     fn a_drain_of_an_empty_queue_times_out() {
-        let queue = AuditQueue::new(4);
+        let queue = AuditQueue::<u32>::new(4);
         let start = Instant::now();
-        assert_eq!(queue.drain(8, Duration::from_millis(30)).1, 0);
+        assert!(queue.drain(8, Duration::from_millis(30)).is_empty());
         assert!(start.elapsed() >= Duration::from_millis(30));
     }
 }

@@ -22,6 +22,7 @@ pub mod filter;
 pub(crate) mod market;
 pub mod stepped;
 pub mod summary;
+pub mod ticks;
 pub mod values;
 
 use crate::batch::input_slice;
@@ -58,6 +59,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::Duration;
 use summary::BarterSummaryInterval;
+use ticks::BarterAuditBatch;
+use values::SystemAuditTick;
 
 /// Default of `BarterSystemOptions.audit_capacity`, in ticks.
 pub const BARTER_SYSTEM_DEFAULT_AUDIT_CAPACITY: usize = 65_536;
@@ -114,7 +117,7 @@ struct Running {
 }
 
 struct Audit {
-    queue: Arc<AuditQueue>,
+    queue: Arc<AuditQueue<SystemAuditTick>>,
     /// serde's JSON of the first audit tick, the engine state snapshot.
     snapshot: Vec<u8>,
     pump: Mutex<Option<JoinHandle<()>>>,
@@ -208,9 +211,7 @@ impl BarterSystem {
                     .name("barter-audit".into())
                     .spawn(move || {
                         while let Some(tick) = updates.blocking_recv() {
-                            if pump_queue.push(&tick).is_err() {
-                                break;
-                            }
+                            pump_queue.push(tick);
                         }
                         pump_queue.end();
                     })
@@ -603,9 +604,46 @@ pub unsafe extern "C" fn barter_system_audit_drain(
             u32::MAX => Duration::MAX,
             ms => Duration::from_millis(ms.into()),
         };
-        let (json, count) = audit.queue.drain(max_ticks, timeout);
+        let ticks = audit.queue.drain(max_ticks, timeout);
+        let mut json = Vec::new();
+        for tick in &ticks {
+            serde_json::to_writer(&mut json, tick)
+                .map_err(|e| FfiError::invalid(format!("cannot serialise an audit tick: {e}")))?;
+            json.push(b'\n');
+        }
         *out_buffer = into_raw(json);
-        *out_count = count;
+        *out_count = ticks.len();
+        Ok(())
+    })
+}
+
+/// As `barter_system_audit_drain`, but the ticks as C structs in a new
+/// batch at `*out_batch` (see `BarterAuditBatch`), freed by
+/// `barter_audit_batch_free`: the usual ticks (an event processed with no
+/// output and no error) as the event's struct and the tick's context, the
+/// others as serde's JSON.
+///
+/// # Safety
+/// `system` must be NULL or a live handle; `out_batch` NULL or valid for
+/// writes.
+#[no_mangle]
+pub unsafe extern "C" fn barter_system_audit_drain_structs(
+    system: *const BarterSystem,
+    max_ticks: usize,
+    timeout_ms: u32,
+    out_batch: *mut *mut BarterAuditBatch,
+) -> BarterStatus {
+    ffi_call(|| {
+        // SAFETY: per this function's contract.
+        let out_batch = unsafe { out_param(out_batch, "out_batch") }?;
+        *out_batch = std::ptr::null_mut();
+        // SAFETY: per this function's contract.
+        let audit = unsafe { system_ref(system) }?.audit()?;
+        let timeout = match timeout_ms {
+            u32::MAX => Duration::MAX,
+            ms => Duration::from_millis(ms.into()),
+        };
+        *out_batch = ticks::into_batch(&audit.queue.drain(max_ticks, timeout))?;
         Ok(())
     })
 }
