@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from barter_python import _account_fast, _codec, _fastpath, _market_fast, builder
+from barter_python import _codec, _fastpath, _market_fast, _messages_fast, builder
 from barter_python._keys import QUOTE
 from barter_python._native import lib
 from barter_python._order_state import ERROR_UNITS
@@ -29,12 +29,8 @@ from barter_python._record import Record
 from barter_python._requests import ORDER_KIND_FROM_C, SIDE_FROM_C, TIME_IN_FORCE_FROM_C
 from barter_python.execution import (
     AccountEvent,
-    AssetFees,
-    Balance,
-    Err,
     ExchangeId,
     Keys,
-    Ok,
     Open,
     OpenFailed,
     OrderEvent,
@@ -145,8 +141,8 @@ def shared_objects() -> list[Any]:
     kept += [OrderEvent, OrderKey, _codec.multiply, *SIDE_FROM_C.values()]
     kept += [MarketItem, MarketResultItem, MarketEvent, PublicTrade, OrderBookL1, Level]
     kept += [type(state) for state in _fastpath._UNITS.values()]
-    kept += [cls for cls, _ in _account_fast.BUILT]
-    kept += [AssetFees, Balance, Ok, Err, QUOTE, *ORDER_KIND_FROM_C.values()]
+    kept += [cls for cls, _ in _messages_fast.BUILT]
+    kept += [*_messages_fast._PARTS, QUOTE, *ORDER_KIND_FROM_C.values()]
     kept += TIME_IN_FORCE_FROM_C.values()
     return kept
 
@@ -222,13 +218,10 @@ def batches() -> list[tuple[str, Callable[[Any], Any], Callable[[], list[Any]]]]
     """(name, the C builder's decoders installed around a given builder
     module (a context manager), the decode)."""
     every = [c.serde.encode() for c in CASES]
-    # Without account snapshots: the per-field decoder builds those, and
-    # CPython 3.11 itself loses a reference to the class when an allocation
-    # fails in that Python code (measured: one per sweep, none in C).
     account_lines = b"".join(
         m.serde.encode() + b"\n"
         for m in MESSAGES
-        if (m.message, m.keys) == ("account_event", "indexed") and '"Snapshot"' not in m.serde
+        if (m.message, m.keys) == ("account_event", "indexed")
     )
     order_lines = b"".join(line + b"\n" for line in every)
     return [

@@ -552,24 +552,55 @@ static PyObject *market_item(const Arena *arena, const BarterMarketStreamEvent *
     return record(M.item, M.alloc_item, &event, 1);
 }
 
-/* --- the account stream ------------------------------------------------------------ */
+/* --- the other messages: the account stream and the requests ----------------------- */
 
-/* What `configure_account` hands over: the account records and the
- * singletons and lookups their fields take. */
+/* A record type and its allocator. */
+typedef struct {
+    PyObject *type;
+    allocfunc alloc;
+} RecordType;
+
+static PyObject *make(const RecordType *t, PyObject **items, Py_ssize_t n) {
+    return record(t->type, t->alloc, items, n);
+}
+
+/* What `configure_messages` hands over: the records of every message but
+ * OrderEvent, and the singletons and lookups their fields take. */
 static struct {
     int ready;
-    PyObject *account_event, *trade, *fees, *asset_balance, *balance, *snapshot, *cancel, *ok,
-        *err;
-    allocfunc alloc_account_event, alloc_trade, alloc_fees, alloc_asset_balance, alloc_balance,
-        alloc_snapshot, alloc_cancel, alloc_ok, alloc_err;
+    RecordType account_event, trade, fees, asset_balance, balance, snapshot, cancel, ok, err,
+        account_snapshot, instrument_snapshot, request_open, request_cancel, order_request_open,
+        order_request_cancel, response_open;
     PyObject *quote;          /* QuoteAsset's one instance */
     PyObject *sides;          /* dict: BarterSide -> Side */
     PyObject *order_kinds;    /* dict: BarterOrderKind -> OrderKind */
     PyObject *time_in_force;  /* dict: kind * 2 + post_only -> the TimeInForce it always is */
-    /* The per-field decoders of whole items, by struct. */
-    PyObject *account_event_from_c, *trade_from_c, *asset_balance_from_c, *snapshot_from_c,
-        *cancel_from_c;
+    /* The per-field decoders of whole items, by BarterMessage. */
+    PyObject *from_c[BARTER_MESSAGE_MARKET_STREAM_EVENT];
 } A;
+
+/* The record types `configure_messages` takes, by class name. */
+static const struct {
+    const char *name;
+    RecordType *slot;
+} A_TYPES[] = {
+    {"AccountEvent", &A.account_event},
+    {"Trade", &A.trade},
+    {"AssetFees", &A.fees},
+    {"AssetBalance", &A.asset_balance},
+    {"Balance", &A.balance},
+    {"OrderSnapshot", &A.snapshot},
+    {"OrderResponseCancel", &A.cancel},
+    {"Ok", &A.ok},
+    {"Err", &A.err},
+    {"AccountSnapshot", &A.account_snapshot},
+    {"InstrumentAccountSnapshot", &A.instrument_snapshot},
+    {"RequestOpen", &A.request_open},
+    {"RequestCancel", &A.request_cancel},
+    {"OrderRequestOpen", &A.order_request_open},
+    {"OrderRequestCancel", &A.order_request_cancel},
+    {"OrderResponseOpen", &A.response_open},
+};
 
 /* `dict[number]` as a new reference, or NULL with *fallback set (no error)
  * when it is absent: a value this build does not know. */
@@ -602,7 +633,7 @@ static PyObject *any_key(const Arena *arena, BarterKey key, int *fallback) {
     }
 }
 
-/* An account event's own exchange: an index, or a known ExchangeId. */
+/* An account's exchange: an index, or a known ExchangeId. */
 static PyObject *account_exchange(const Arena *arena, BarterKey key, int *fallback) {
     PyObject *built;
     if (key.kind != BARTER_KEY_KIND_INDEX && key.kind != BARTER_KEY_KIND_NAME) {
@@ -630,14 +661,14 @@ static PyObject *trade(const Arena *arena, const BarterTrade *c, int *fallback) 
         return NULL;
     }
     fees[1] = decimal(c->fees);
-    items[8] = record(A.fees, A.alloc_fees, fees, 2);
+    items[8] = make(&A.fees, fees, 2);
     items[0] = items[8] ? text(arena, c->id) : NULL;
     items[1] = items[0] ? text(arena, c->order_id) : NULL;
     items[3] = items[1] ? text(arena, c->strategy) : NULL;
     items[4] = items[3] ? timestamp(c->time_exchange) : NULL;
     items[6] = items[4] ? decimal(c->price) : NULL;
     items[7] = items[6] ? decimal(c->quantity) : NULL;
-    return record(A.trade, A.alloc_trade, items, 9);
+    return make(&A.trade, items, 9);
 }
 
 static PyObject *asset_balance(const Arena *arena, const BarterAssetBalance *c, int *fallback) {
@@ -648,9 +679,9 @@ static PyObject *asset_balance(const Arena *arena, const BarterAssetBalance *c, 
     }
     amounts[0] = decimal(c->total);
     amounts[1] = amounts[0] ? decimal(c->free) : NULL;
-    items[1] = record(A.balance, A.alloc_balance, amounts, 2);
+    items[1] = make(&A.balance, amounts, 2);
     items[2] = items[1] ? timestamp(c->time_exchange) : NULL;
-    return record(A.asset_balance, A.alloc_asset_balance, items, 3);
+    return make(&A.asset_balance, items, 3);
 }
 
 /* Stores the five order parameters of `c` at items[0..5], or returns 0
@@ -675,92 +706,223 @@ static int order_params(const BarterRequestOpen *c, PyObject **items, int *fallb
     return 1;
 }
 
-static PyObject *order_snapshot(const Arena *arena, const BarterOrderSnapshot *c,
-                                int *fallback) {
-    PyObject *items[7];
-    items[0] = order_key(arena, &c->key, fallback);
-    if (items[0] == NULL) {
-        return NULL;
-    }
-    if (!order_params(&c->order, items + 1, fallback)) {
-        Py_DECREF(items[0]);
-        return NULL;
-    }
-    items[6] = state(arena, &c->state, c->key.exchange.kind, fallback);
-    if (items[6] == NULL && *fallback) {
-        for (int i = 0; i < 6; i++) {
-            Py_XDECREF(items[i]);
-        }
-        return NULL;
-    }
-    return record(A.snapshot, A.alloc_snapshot, items, 7);
-}
-
-/* `Result<Cancelled, OrderError>`: Ok(Cancelled) or Err(error). */
-static PyObject *cancel_result(const Arena *arena, const BarterOrderResult *c, uint32_t key_kind,
-                               int *fallback) {
-    PyObject *items[2], *inner;
+/* `Result<Open, OrderError>` (`open`) or `Result<Cancelled, OrderError>`. */
+static PyObject *order_result(const Arena *arena, const BarterOrderResult *c, uint32_t key_kind,
+                              int open, int *fallback) {
+    PyObject *items[3], *inner;
     switch (c->kind) {
     case BARTER_RESULT_KIND_OK:
         items[0] = text(arena, c->id);
         items[1] = items[0] ? timestamp(c->time_exchange) : NULL;
-        inner = record(B.cancelled, B.alloc_cancelled, items, 2);
-        return record(A.ok, A.alloc_ok, &inner, 1);
+        if (open) {
+            items[2] = items[1] ? decimal(c->filled_quantity) : NULL;
+            inner = record(B.open, B.alloc_open, items, 3);
+        } else {
+            inner = record(B.cancelled, B.alloc_cancelled, items, 2);
+        }
+        return make(&A.ok, &inner, 1);
     case BARTER_RESULT_KIND_ERR:
         inner = order_error(arena, &c->error, key_kind, fallback);
-        return *fallback ? NULL : record(A.err, A.alloc_err, &inner, 1);
+        return *fallback ? NULL : make(&A.err, &inner, 1);
     default:
         *fallback = 1;
         return NULL;
     }
+}
+
+/* An `Order`: its key, the five parameters of `order`, then `state` (a new
+ * reference, stolen, or NULL as its builder left it). */
+static PyObject *order(const Arena *arena, const RecordType *type, const BarterOrderKey *key,
+                       const BarterRequestOpen *params, const void *state,
+                       PyObject *(*state_of)(const Arena *, const void *, uint32_t, int *),
+                       int *fallback) {
+    PyObject *items[7];
+    int i;
+    items[0] = order_key(arena, key, fallback);
+    if (items[0] == NULL) {
+        return NULL;
+    }
+    if (!order_params(params, items + 1, fallback)) {
+        Py_DECREF(items[0]);
+        return NULL;
+    }
+    items[6] = state_of(arena, state, key->exchange.kind, fallback);
+    if (items[6] == NULL && *fallback) {
+        for (i = 0; i < 6; i++) {
+            Py_XDECREF(items[i]);
+        }
+        return NULL;
+    }
+    return make(type, items, 7);
+}
+
+static PyObject *snapshot_state(const Arena *arena, const void *c, uint32_t key_kind,
+                                int *fallback) {
+    return state(arena, (const BarterOrderState *)c, key_kind, fallback);
+}
+
+static PyObject *open_state(const Arena *arena, const void *c, uint32_t key_kind,
+                            int *fallback) {
+    return order_result(arena, (const BarterOrderResult *)c, key_kind, 1, fallback);
+}
+
+static PyObject *order_snapshot(const Arena *arena, const BarterOrderSnapshot *c,
+                                int *fallback) {
+    return order(arena, &A.snapshot, &c->key, &c->order, &c->state, snapshot_state, fallback);
+}
+
+static PyObject *response_open(const Arena *arena, const BarterOrderResponseOpen *c,
+                               int *fallback) {
+    return order(arena, &A.response_open, &c->key, &c->order, &c->state, open_state, fallback);
+}
+
+/* A keyed message: `(key, state)`, `state` a new reference or NULL as its
+ * builder left it. */
+static PyObject *keyed(const RecordType *type, PyObject *key, PyObject *state, int *fallback) {
+    PyObject *items[2] = {key, state};
+    if (state == NULL && *fallback) {
+        Py_DECREF(key);
+        return NULL;
+    }
+    return make(type, items, 2);
 }
 
 static PyObject *response_cancel(const Arena *arena, const BarterOrderResponseCancel *c,
                                  int *fallback) {
+    PyObject *key = order_key(arena, &c->key, fallback);
+    if (key == NULL) {
+        return NULL;
+    }
+    return keyed(&A.cancel, key,
+                 order_result(arena, &c->state, c->key.exchange.kind, 0, fallback), fallback);
+}
+
+static PyObject *order_request_open(const Arena *arena, const BarterOrderRequestOpen *c,
+                                    int *fallback) {
+    PyObject *key = order_key(arena, &c->key, fallback), *params[5], *request;
+    if (key == NULL) {
+        return NULL;
+    }
+    request = order_params(&c->state, params, fallback) ? make(&A.request_open, params, 5) : NULL;
+    return keyed(&A.order_request_open, key, request, fallback);
+}
+
+static PyObject *order_request_cancel(const Arena *arena, const BarterOrderRequestCancel *c,
+                                      int *fallback) {
+    PyObject *key = order_key(arena, &c->key, fallback), *id, *request;
+    if (key == NULL) {
+        return NULL;
+    }
+    /* As the per-field decoder reads it: any nonzero flag holds an id. */
+    if (c->state.has_id) {
+        id = text(arena, c->state.id);
+    } else {
+        Py_INCREF(Py_None);
+        id = Py_None;
+    }
+    request = make(&A.request_cancel, &id, 1);
+    return keyed(&A.order_request_cancel, key, request, fallback);
+}
+
+/* A tuple of `len` structs of `size` bytes at `items`, each built by
+ * `part`; NULL (error, or *fallback) as soon as one part is. */
+static PyObject *tuple_of(const Arena *arena, const void *items, size_t len, size_t size,
+                          PyObject *(*part)(const Arena *, const void *, int *), int *fallback) {
+    PyObject *tuple;
+    size_t i;
+    if (len > 0 && items == NULL) {
+        PyErr_SetString(PyExc_ValueError, "an array with a length has no pointer");
+        return NULL;
+    }
+    if (len > (size_t)PY_SSIZE_T_MAX) {
+        PyErr_SetString(PyExc_ValueError, "an array longer than a tuple can be");
+        return NULL;
+    }
+    tuple = PyTuple_New((Py_ssize_t)len);
+    for (i = 0; tuple != NULL && i < len; i++) {
+        PyObject *built = part(arena, (const char *)items + i * size, fallback);
+        if (built == NULL) {
+            Py_CLEAR(tuple);
+        } else {
+            PyTuple_SetItem(tuple, (Py_ssize_t)i, built);
+        }
+    }
+    return tuple;
+}
+
+static PyObject *balance_part(const Arena *arena, const void *c, int *fallback) {
+    return asset_balance(arena, (const BarterAssetBalance *)c, fallback);
+}
+
+static PyObject *snapshot_part(const Arena *arena, const void *c, int *fallback) {
+    return order_snapshot(arena, (const BarterOrderSnapshot *)c, fallback);
+}
+
+static PyObject *instrument_part(const Arena *arena, const void *item, int *fallback) {
+    const BarterInstrumentSnapshot *c = (const BarterInstrumentSnapshot *)item;
     PyObject *items[2];
-    items[0] = order_key(arena, &c->key, fallback);
+    items[0] = any_key(arena, c->instrument, fallback);
     if (items[0] == NULL) {
         return NULL;
     }
-    items[1] = cancel_result(arena, &c->state, c->key.exchange.kind, fallback);
+    items[1] = tuple_of(arena, c->orders, c->orders_len, sizeof *c->orders, snapshot_part,
+                        fallback);
     if (items[1] == NULL && *fallback) {
         Py_DECREF(items[0]);
         return NULL;
     }
-    return record(A.cancel, A.alloc_cancel, items, 2);
+    return make(&A.instrument_snapshot, items, 2);
 }
 
-/* An AccountEvent; an account snapshot (its arrays) is the per-field
- * decoder's, as is any value this build does not know. */
-static PyObject *account_event(const Arena *arena, const BarterAccountEvent *c, int *fallback) {
-    PyObject *items[2];
-    const BarterAccountEventPayload *p = &c->payload;
+static PyObject *account_snapshot(const Arena *arena, const BarterAccountSnapshot *c,
+                                  int *fallback) {
+    PyObject *items[3];
     items[0] = account_exchange(arena, c->exchange, fallback);
     if (items[0] == NULL) {
         return NULL;
     }
+    items[1] = tuple_of(arena, c->balances, c->balances_len, sizeof *c->balances, balance_part,
+                        fallback);
+    items[2] = items[1] ? tuple_of(arena, c->instruments, c->instruments_len,
+                                   sizeof *c->instruments, instrument_part, fallback)
+                        : NULL;
+    if (items[2] == NULL && *fallback) {
+        Py_DECREF(items[0]);
+        Py_XDECREF(items[1]);
+        return NULL;
+    }
+    return make(&A.account_snapshot, items, 3);
+}
+
+/* An AccountEvent; a value this build does not know falls back. */
+static PyObject *account_event(const Arena *arena, const BarterAccountEvent *c, int *fallback) {
+    PyObject *kind;
+    const BarterAccountEventPayload *p = &c->payload;
+    PyObject *exchange_key = account_exchange(arena, c->exchange, fallback);
+    if (exchange_key == NULL) {
+        return NULL;
+    }
     switch (c->kind) {
+    case BARTER_ACCOUNT_EVENT_KIND_SNAPSHOT:
+        kind = account_snapshot(arena, &p->snapshot, fallback);
+        break;
     case BARTER_ACCOUNT_EVENT_KIND_BALANCE_SNAPSHOT:
-        items[1] = asset_balance(arena, &p->balance, fallback);
+        kind = asset_balance(arena, &p->balance, fallback);
         break;
     case BARTER_ACCOUNT_EVENT_KIND_ORDER_SNAPSHOT:
-        items[1] = order_snapshot(arena, &p->order, fallback);
+        kind = order_snapshot(arena, &p->order, fallback);
         break;
     case BARTER_ACCOUNT_EVENT_KIND_ORDER_CANCELLED:
-        items[1] = response_cancel(arena, &p->cancelled, fallback);
+        kind = response_cancel(arena, &p->cancelled, fallback);
         break;
     case BARTER_ACCOUNT_EVENT_KIND_TRADE:
-        items[1] = trade(arena, &p->trade, fallback);
+        kind = trade(arena, &p->trade, fallback);
         break;
     default:
         *fallback = 1;
-        items[1] = NULL;
+        kind = NULL;
     }
-    if (items[1] == NULL && *fallback) {
-        Py_DECREF(items[0]);
-        return NULL;
-    }
-    return record(A.account_event, A.alloc_account_event, items, 2);
+    return keyed(&A.account_event, exchange_key, kind, fallback);
 }
 
 static int address(PyObject *number, const void **out) {
@@ -788,26 +950,37 @@ static PyObject *build_market_item(const Arena *arena, const void *item, size_t 
     return market_item(arena, (const BarterMarketStreamEvent *)item, index, items, result);
 }
 
-/* An account-stream item built by `make`, or by the per-field decoder
- * `from_c` where `make` leaves it (falls back). */
-#define ACCOUNT_BUILD(name, c_type, make, from_c)                                             \
+/* A message built by `build`, or by its per-field decoder (from_c[message])
+ * where `build` leaves it (falls back). */
+#define MESSAGE_BUILD(name, message, c_type, build)                                          \
     static PyObject *name(const Arena *arena, const void *item, size_t index, PyObject *items, \
                           PyObject *keys) {                                                    \
         int fallback = 0;                                                                      \
-        PyObject *built = make(arena, (const c_type *)item, &fallback);                        \
+        PyObject *built = build(arena, (const c_type *)item, &fallback);                       \
         if (built == NULL && fallback) {                                                       \
-            Fallback f = {items, keys, from_c, 0};                                             \
+            Fallback f = {items, keys, A.from_c[message - 1], 0};                              \
             return whole_event(&f, index);                                                     \
         }                                                                                      \
         return built;                                                                          \
     }
 
-ACCOUNT_BUILD(build_account_event, BarterAccountEvent, account_event, A.account_event_from_c)
-ACCOUNT_BUILD(build_trade, BarterTrade, trade, A.trade_from_c)
-ACCOUNT_BUILD(build_asset_balance, BarterAssetBalance, asset_balance, A.asset_balance_from_c)
-ACCOUNT_BUILD(build_order_snapshot, BarterOrderSnapshot, order_snapshot, A.snapshot_from_c)
-ACCOUNT_BUILD(build_response_cancel, BarterOrderResponseCancel, response_cancel,
-              A.cancel_from_c)
+MESSAGE_BUILD(build_request_open, BARTER_MESSAGE_ORDER_REQUEST_OPEN, BarterOrderRequestOpen,
+              order_request_open)
+MESSAGE_BUILD(build_request_cancel, BARTER_MESSAGE_ORDER_REQUEST_CANCEL,
+              BarterOrderRequestCancel, order_request_cancel)
+MESSAGE_BUILD(build_response_cancel, BARTER_MESSAGE_ORDER_RESPONSE_CANCEL,
+              BarterOrderResponseCancel, response_cancel)
+MESSAGE_BUILD(build_order_snapshot, BARTER_MESSAGE_ORDER_SNAPSHOT, BarterOrderSnapshot,
+              order_snapshot)
+MESSAGE_BUILD(build_response_open, BARTER_MESSAGE_ORDER_RESPONSE_OPEN, BarterOrderResponseOpen,
+              response_open)
+MESSAGE_BUILD(build_trade, BARTER_MESSAGE_TRADE, BarterTrade, trade)
+MESSAGE_BUILD(build_asset_balance, BARTER_MESSAGE_ASSET_BALANCE, BarterAssetBalance,
+              asset_balance)
+MESSAGE_BUILD(build_account_snapshot, BARTER_MESSAGE_ACCOUNT_SNAPSHOT, BarterAccountSnapshot,
+              account_snapshot)
+MESSAGE_BUILD(build_account_event, BARTER_MESSAGE_ACCOUNT_EVENT, BarterAccountEvent,
+              account_event)
 
 /* The arguments of every batch entry point: (items_address, count,
  * strings_address, strings_len, items, extra), where `items` is the batch's
@@ -860,17 +1033,21 @@ static PyObject *market_items(PyObject *module, PyObject *args) {
                  sizeof(BarterMarketStreamEvent), build_market_item);
 }
 
-#define ACCOUNT_BATCH(name, c_type, build)                                                   \
+#define MESSAGE_BATCH(name, c_type, build)                                                   \
     static PyObject *name(PyObject *module, PyObject *args) {                                  \
         (void)module;                                                                          \
         return batch(args, "OnOnOO:" #name, B.ready && A.ready, sizeof(c_type), build);        \
     }
 
-ACCOUNT_BATCH(account_events, BarterAccountEvent, build_account_event)
-ACCOUNT_BATCH(trades, BarterTrade, build_trade)
-ACCOUNT_BATCH(asset_balances, BarterAssetBalance, build_asset_balance)
-ACCOUNT_BATCH(order_snapshots, BarterOrderSnapshot, build_order_snapshot)
-ACCOUNT_BATCH(cancel_responses, BarterOrderResponseCancel, build_response_cancel)
+MESSAGE_BATCH(open_requests, BarterOrderRequestOpen, build_request_open)
+MESSAGE_BATCH(cancel_requests, BarterOrderRequestCancel, build_request_cancel)
+MESSAGE_BATCH(cancel_responses, BarterOrderResponseCancel, build_response_cancel)
+MESSAGE_BATCH(order_snapshots, BarterOrderSnapshot, build_order_snapshot)
+MESSAGE_BATCH(open_responses, BarterOrderResponseOpen, build_response_open)
+MESSAGE_BATCH(trades, BarterTrade, build_trade)
+MESSAGE_BATCH(asset_balances, BarterAssetBalance, build_asset_balance)
+MESSAGE_BATCH(account_snapshots, BarterAccountSnapshot, build_account_snapshot)
+MESSAGE_BATCH(account_events, BarterAccountEvent, build_account_event)
 
 /* Inputs up to this size decode into memory on the C stack: struct plus
  * strings never exceed the struct and the input (strings are never longer
@@ -1029,40 +1206,43 @@ static PyObject *configure_market(PyObject *module, PyObject *args) {
     Py_RETURN_NONE;
 }
 
-static PyObject *configure_account(PyObject *module, PyObject *args) {
-    PyObject *event, *trade_type, *fees, *balance_type, *balance, *snapshot, *cancel, *ok, *err;
-    PyObject *quote, *sides, *order_kinds, *time_in_force, *from_c;
+static PyObject *configure_messages(PyObject *module, PyObject *args) {
+    PyObject *types, *quote, *sides, *order_kinds, *time_in_force, *from_c;
+    size_t i;
     (void)module;
-    if (!PyArg_ParseTuple(args, "OOOOOOOOOOO!O!O!O!:configure_account", &event, &trade_type,
-                          &fees, &balance_type, &balance, &snapshot, &cancel, &ok, &err, &quote,
+    if (!PyArg_ParseTuple(args, "O!OO!O!O!O!:configure_messages", &PyDict_Type, &types, &quote,
                           &PyDict_Type, &sides, &PyDict_Type, &order_kinds, &PyDict_Type,
-                          &time_in_force, &PyTuple_Type, &from_c)) {
-        return NULL;
-    }
-    if (PyTuple_Size(from_c) != 5) {
-        PyErr_SetString(PyExc_ValueError, "configure_account: five per-field decoders");
+                          &time_in_force, &PyDict_Type, &from_c)) {
         return NULL;
     }
     A.ready = 0;
-    if (!take_type(event, &A.account_event, &A.alloc_account_event) ||
-        !take_type(trade_type, &A.trade, &A.alloc_trade) ||
-        !take_type(fees, &A.fees, &A.alloc_fees) ||
-        !take_type(balance_type, &A.asset_balance, &A.alloc_asset_balance) ||
-        !take_type(balance, &A.balance, &A.alloc_balance) ||
-        !take_type(snapshot, &A.snapshot, &A.alloc_snapshot) ||
-        !take_type(cancel, &A.cancel, &A.alloc_cancel) || !take_type(ok, &A.ok, &A.alloc_ok) ||
-        !take_type(err, &A.err, &A.alloc_err)) {
-        return NULL;
+    for (i = 0; i < sizeof A_TYPES / sizeof A_TYPES[0]; i++) {
+        PyObject *type = PyDict_GetItemString(types, A_TYPES[i].name); /* borrowed */
+        if (type == NULL) {
+            PyErr_Format(PyExc_KeyError, "configure_messages: no type %s", A_TYPES[i].name);
+            return NULL;
+        }
+        if (!take_type(type, &A_TYPES[i].slot->type, &A_TYPES[i].slot->alloc)) {
+            return NULL;
+        }
+    }
+    /* Every message but OrderEvent (1) and the market streams. */
+    for (i = BARTER_MESSAGE_ORDER_REQUEST_OPEN; i <= BARTER_MESSAGE_ACCOUNT_EVENT; i++) {
+        PyObject *key = PyLong_FromSize_t(i), *decoder;
+        decoder = key ? PyDict_GetItemWithError(from_c, key) : NULL; /* borrowed */
+        Py_XDECREF(key);
+        if (decoder == NULL) {
+            if (!PyErr_Occurred()) {
+                PyErr_Format(PyExc_KeyError, "configure_messages: no decoder of message %zu", i);
+            }
+            return NULL;
+        }
+        replace(&A.from_c[i - 1], decoder);
     }
     replace(&A.quote, quote);
     replace(&A.sides, sides);
     replace(&A.order_kinds, order_kinds);
     replace(&A.time_in_force, time_in_force);
-    replace(&A.account_event_from_c, PyTuple_GetItem(from_c, 0));
-    replace(&A.trade_from_c, PyTuple_GetItem(from_c, 1));
-    replace(&A.asset_balance_from_c, PyTuple_GetItem(from_c, 2));
-    replace(&A.snapshot_from_c, PyTuple_GetItem(from_c, 3));
-    replace(&A.cancel_from_c, PyTuple_GetItem(from_c, 4));
     A.ready = 1;
     Py_RETURN_NONE;
 }
@@ -1071,15 +1251,33 @@ static PyObject *configure_account(PyObject *module, PyObject *args) {
  * the library it loaded: the ABI version and the size of each struct it
  * reads, in the order of `_fastpath._C_STRUCTS`. */
 static PyObject *layout(PyObject *module, PyObject *unused) {
+    static const size_t sizes[] = {
+        sizeof(BarterOrderEvent),          sizeof(BarterMarketStreamEvent),
+        sizeof(BarterOrderRequestOpen),    sizeof(BarterOrderRequestCancel),
+        sizeof(BarterOrderResponseCancel), sizeof(BarterOrderSnapshot),
+        sizeof(BarterOrderResponseOpen),   sizeof(BarterTrade),
+        sizeof(BarterAssetBalance),        sizeof(BarterAccountSnapshot),
+        sizeof(BarterAccountEvent),
+    };
+    PyObject *out = PyTuple_New(1 + sizeof sizes / sizeof sizes[0]);
+    size_t i;
     (void)module;
     (void)unused;
-    return Py_BuildValue("(Innnnnnn)", (unsigned int)BARTER_ABI_VERSION,
-                         (Py_ssize_t)sizeof(BarterOrderEvent),
-                         (Py_ssize_t)sizeof(BarterMarketStreamEvent),
-                         (Py_ssize_t)sizeof(BarterAccountEvent), (Py_ssize_t)sizeof(BarterTrade),
-                         (Py_ssize_t)sizeof(BarterAssetBalance),
-                         (Py_ssize_t)sizeof(BarterOrderSnapshot),
-                         (Py_ssize_t)sizeof(BarterOrderResponseCancel));
+    if (out == NULL) {
+        return NULL;
+    }
+    PyTuple_SetItem(out, 0, PyLong_FromUnsignedLong(BARTER_ABI_VERSION));
+    for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        PyTuple_SetItem(out, (Py_ssize_t)i + 1, PyLong_FromSize_t(sizes[i]));
+    }
+    /* PyTuple_SetItem of a NULL item (a failed PyLong) leaves NULL there. */
+    for (i = 0; i <= sizeof sizes / sizeof sizes[0]; i++) {
+        if (PyTuple_GetItem(out, (Py_ssize_t)i) == NULL) {
+            Py_DECREF(out);
+            return NULL;
+        }
+    }
+    return out;
 }
 
 static PyMethodDef methods[] = {
@@ -1107,21 +1305,24 @@ static PyMethodDef methods[] = {
      "market_items(items_address, count, strings_address, strings_len, items, result) -> list: "
      "the MarketItems (MarketResultItems if `result` is True) of `count` "
      "BarterMarketStreamEvent structs."},
-    {"configure_account", configure_account, METH_VARARGS,
-     "configure_account(AccountEvent, Trade, AssetFees, AssetBalance, Balance, OrderSnapshot, "
-     "OrderResponseCancel, Ok, Err, QUOTE, sides, order_kinds, time_in_force, from_c): the "
-     "account records and helpers, once (after configure and configure_errors); `from_c` holds "
-     "the per-field decoders of the five structs below."},
-    {"account_events", account_events, METH_VARARGS,
-     "account_events(items_address, count, strings_address, strings_len, items, keys) -> list: "
-     "the AccountEvents of `count` BarterAccountEvent structs."},
-    {"trades", trades, METH_VARARGS, "trades(...) -> list: as account_events, of BarterTrade."},
-    {"asset_balances", asset_balances, METH_VARARGS,
-     "asset_balances(...) -> list: as account_events, of BarterAssetBalance."},
-    {"order_snapshots", order_snapshots, METH_VARARGS,
-     "order_snapshots(...) -> list: as account_events, of BarterOrderSnapshot."},
-    {"cancel_responses", cancel_responses, METH_VARARGS,
-     "cancel_responses(...) -> list: as account_events, of BarterOrderResponseCancel."},
+    {"configure_messages", configure_messages, METH_VARARGS,
+     "configure_messages(types, QUOTE, sides, order_kinds, time_in_force, from_c): the records "
+     "of every message but OrderEvent (`types`: class name -> class), the values their fields "
+     "take, and each message's per-field decoder (`from_c`: BarterMessage -> decoder), once "
+     "(after configure and configure_errors)."},
+#define MESSAGE_METHOD(name, c_type)                                                           \
+    {#name, name, METH_VARARGS,                                                                \
+     #name "(items_address, count, strings_address, strings_len, items, keys) -> list: the "   \
+           "records of `count` " #c_type " structs."},
+    MESSAGE_METHOD(open_requests, BarterOrderRequestOpen)
+    MESSAGE_METHOD(cancel_requests, BarterOrderRequestCancel)
+    MESSAGE_METHOD(cancel_responses, BarterOrderResponseCancel)
+    MESSAGE_METHOD(order_snapshots, BarterOrderSnapshot)
+    MESSAGE_METHOD(open_responses, BarterOrderResponseOpen)
+    MESSAGE_METHOD(trades, BarterTrade)
+    MESSAGE_METHOD(asset_balances, BarterAssetBalance)
+    MESSAGE_METHOD(account_snapshots, BarterAccountSnapshot)
+    MESSAGE_METHOD(account_events, BarterAccountEvent)
     {"order_events", order_events, METH_VARARGS,
      "order_events(items_address, count, strings_address, strings_len, items, keys) -> list: "
      "the OrderEvents of `count` BarterOrderEvent structs (`items`, their cffi pointer, and "

@@ -11,10 +11,13 @@ One builder per interpreter, chosen once at import (``builder()`` says which):
   CPython without the extension: one Python loop over cffi field reads.
 
 Both cut strings from the batch's UTF-8 string buffer. An event they do not
-handle (an ``OpenFailed`` state's error, ~5% of a typical stream; a key
-barter's ``OrderKey`` cannot have) is built by the per-field decoder
-instead, so the error classes keep one decoder. The tests compare every
-event with ``_from_c``'s, under each builder.
+handle (a key barter's ``OrderKey`` cannot have; in the cffi builder, an
+``OpenFailed`` state's error) is built by the per-field decoder instead.
+The tests compare every event with ``_from_c``'s, under each builder.
+
+The C builder also makes market items (``_market_fast``) and every other
+message (``_messages_fast``); ``c_decoders`` and ``c_batch_decoder`` here
+hand it any of its structs.
 """
 
 from __future__ import annotations
@@ -68,11 +71,15 @@ _EXCHANGES = {member.value: member for member in ExchangeId}
 _C_STRUCTS = (
     "BarterOrderEvent",
     "BarterMarketStreamEvent",
-    "BarterAccountEvent",
+    "BarterOrderRequestOpen",
+    "BarterOrderRequestCancel",
+    "BarterOrderResponseCancel",
+    "BarterOrderSnapshot",
+    "BarterOrderResponseOpen",
     "BarterTrade",
     "BarterAssetBalance",
-    "BarterOrderSnapshot",
-    "BarterOrderResponseCancel",
+    "BarterAccountSnapshot",
+    "BarterAccountEvent",
 )
 
 

@@ -16,7 +16,7 @@ import threading
 from types import TracebackType
 from typing import Any, Generic, NamedTuple, TypeVar, Union
 
-from . import _account_fast, _codec, _fastpath  # noqa: F401  (register the batch fast paths)
+from . import _codec, _fastpath, _messages_fast  # noqa: F401  (register the batch fast paths)
 from ._codec import objects_of
 from ._messages import AccountEvent, OrderEvent
 from ._native import check, ffi, lib, string

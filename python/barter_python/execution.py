@@ -10,7 +10,7 @@ happen in Rust with serde, the single source of truth: see ``Message``.
 
 from __future__ import annotations
 
-from . import _account_fast, _fastpath  # noqa: F401  (register the batch fast paths)
+from . import _fastpath, _messages_fast  # noqa: F401  (register the batch fast paths)
 from ._audit import AuditEntry, ErrorEntry, audit
 from ._codec import JsonLinesResult, Keys, LineError, Message
 from ._keys import ExchangeId, OrderKey, QuoteAsset
