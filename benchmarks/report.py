@@ -196,8 +196,9 @@ ENGINE = {
         [],
     ),
     "system_audit": (
-        "a live System's audit ticks drained into typed `AuditTick`s, against the same "
-        "serde JSON lines through `json.loads` (benchmarks/system_audit.py)",
+        "a live System's audit ticks drained into typed `AuditTick`s (the usual ticks as C "
+        "structs), against the same serde JSON lines through `json.loads`, and against the "
+        "JSON drain of another System fed the same (benchmarks/system_audit.py)",
         "tick",
         [],
     ),
