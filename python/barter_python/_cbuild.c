@@ -248,6 +248,36 @@ static PyObject *exchange(const Arena *arena, BarterKey key) {
     return member;
 }
 
+/* `dict[number]` as a new reference, or NULL with *fallback set (no error)
+ * when it is absent: a value this build does not know. */
+static PyObject *lookup_number(PyObject *dict, unsigned long number, int *fallback) {
+    PyObject *key = PyLong_FromUnsignedLong(number), *value;
+    if (key == NULL) {
+        return NULL;
+    }
+    value = lookup(dict, key);
+    Py_DECREF(key);
+    if (value == NULL) {
+        *fallback = !PyErr_Occurred();
+    }
+    return value;
+}
+
+/* An exchange key: an index, or a known ExchangeId; NULL with *fallback
+ * set for a name not known here or a key of another kind. */
+static PyObject *known_exchange(const Arena *arena, BarterKey key, int *fallback) {
+    PyObject *built;
+    if (key.kind != BARTER_KEY_KIND_INDEX && key.kind != BARTER_KEY_KIND_NAME) {
+        *fallback = 1;
+        return NULL;
+    }
+    built = exchange(arena, key);
+    if (built == NULL) {
+        *fallback = !PyErr_Occurred();
+    }
+    return built;
+}
+
 static PyObject *instrument(const Arena *arena, BarterKey key) {
     if (key.kind == BARTER_KEY_KIND_INDEX) {
         return PyLong_FromSize_t(key.index);
@@ -433,9 +463,8 @@ static PyObject *order_key(const Arena *arena, const BarterOrderKey *k, int *fal
         *fallback = 1;
         return NULL;
     }
-    items[0] = exchange(arena, k->exchange);
+    items[0] = known_exchange(arena, k->exchange, fallback);
     if (items[0] == NULL) {
-        *fallback = !PyErr_Occurred();
         return NULL;
     }
     items[1] = instrument(arena, k->instrument);
@@ -479,14 +508,8 @@ static PyObject *market_data(const Arena *arena, const BarterMarketEvent *c, int
     PyObject *items[4];
     if (c->kind == BARTER_DATA_KIND_TRADE) {
         const BarterPublicTrade *t = &c->data.trade;
-        PyObject *side_key = PyLong_FromUnsignedLong(t->side), *side;
-        if (side_key == NULL) {
-            return NULL;
-        }
-        side = lookup(M.sides, side_key);
-        Py_DECREF(side_key);
+        PyObject *side = lookup_number(M.sides, t->side, fallback);
         if (side == NULL) {
-            *fallback = !PyErr_Occurred();
             return NULL;
         }
         items[0] = text(arena, t->id);
@@ -602,21 +625,6 @@ static const struct {
     {"OrderResponseOpen", &A.response_open},
 };
 
-/* `dict[number]` as a new reference, or NULL with *fallback set (no error)
- * when it is absent: a value this build does not know. */
-static PyObject *lookup_number(PyObject *dict, unsigned long number, int *fallback) {
-    PyObject *key = PyLong_FromUnsignedLong(number), *value;
-    if (key == NULL) {
-        return NULL;
-    }
-    value = lookup(dict, key);
-    Py_DECREF(key);
-    if (value == NULL) {
-        *fallback = !PyErr_Occurred();
-    }
-    return value;
-}
-
 /* An asset or instrument key: an index, a name, or QUOTE. */
 static PyObject *any_key(const Arena *arena, BarterKey key, int *fallback) {
     switch (key.kind) {
@@ -631,20 +639,6 @@ static PyObject *any_key(const Arena *arena, BarterKey key, int *fallback) {
         *fallback = 1;
         return NULL;
     }
-}
-
-/* An account's exchange: an index, or a known ExchangeId. */
-static PyObject *account_exchange(const Arena *arena, BarterKey key, int *fallback) {
-    PyObject *built;
-    if (key.kind != BARTER_KEY_KIND_INDEX && key.kind != BARTER_KEY_KIND_NAME) {
-        *fallback = 1;
-        return NULL;
-    }
-    built = exchange(arena, key);
-    if (built == NULL) {
-        *fallback = !PyErr_Occurred();
-    }
-    return built;
 }
 
 static PyObject *trade(const Arena *arena, const BarterTrade *c, int *fallback) {
@@ -877,7 +871,7 @@ static PyObject *instrument_part(const Arena *arena, const void *item, int *fall
 static PyObject *account_snapshot(const Arena *arena, const BarterAccountSnapshot *c,
                                   int *fallback) {
     PyObject *items[3];
-    items[0] = account_exchange(arena, c->exchange, fallback);
+    items[0] = known_exchange(arena, c->exchange, fallback);
     if (items[0] == NULL) {
         return NULL;
     }
@@ -898,7 +892,7 @@ static PyObject *account_snapshot(const Arena *arena, const BarterAccountSnapsho
 static PyObject *account_event(const Arena *arena, const BarterAccountEvent *c, int *fallback) {
     PyObject *kind;
     const BarterAccountEventPayload *p = &c->payload;
-    PyObject *exchange_key = account_exchange(arena, c->exchange, fallback);
+    PyObject *exchange_key = known_exchange(arena, c->exchange, fallback);
     if (exchange_key == NULL) {
         return NULL;
     }
@@ -1266,16 +1260,14 @@ static PyObject *layout(PyObject *module, PyObject *unused) {
     if (out == NULL) {
         return NULL;
     }
-    PyTuple_SetItem(out, 0, PyLong_FromUnsignedLong(BARTER_ABI_VERSION));
-    for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-        PyTuple_SetItem(out, (Py_ssize_t)i + 1, PyLong_FromSize_t(sizes[i]));
-    }
-    /* PyTuple_SetItem of a NULL item (a failed PyLong) leaves NULL there. */
     for (i = 0; i <= sizeof sizes / sizeof sizes[0]; i++) {
-        if (PyTuple_GetItem(out, (Py_ssize_t)i) == NULL) {
+        PyObject *n = i == 0 ? PyLong_FromUnsignedLong(BARTER_ABI_VERSION)
+                             : PyLong_FromSize_t(sizes[i - 1]);
+        if (n == NULL) {
             Py_DECREF(out);
             return NULL;
         }
+        PyTuple_SetItem(out, (Py_ssize_t)i, n);
     }
     return out;
 }
