@@ -604,15 +604,13 @@ pub unsafe extern "C" fn barter_system_audit_drain(
             u32::MAX => Duration::MAX,
             ms => Duration::from_millis(ms.into()),
         };
-        let ticks = audit.queue.drain(max_ticks, timeout);
+        let drained = audit.queue.drain(max_ticks, timeout);
         let mut json = Vec::new();
-        for tick in &ticks {
-            serde_json::to_writer(&mut json, tick)
-                .map_err(|e| FfiError::invalid(format!("cannot serialise an audit tick: {e}")))?;
-            json.push(b'\n');
+        for tick in &drained {
+            ticks::json_line(&mut json, tick)?;
         }
         *out_buffer = into_raw(json);
-        *out_count = ticks.len();
+        *out_count = drained.len();
         Ok(())
     })
 }

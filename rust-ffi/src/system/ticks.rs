@@ -122,22 +122,24 @@ fn structured(tick: &SystemAuditTick) -> Option<Structured<'_>> {
 
 /// The tick's event as its C struct, `None` if it holds a value the struct
 /// cannot (a string past the limit): that tick crosses as JSON.
-fn convert(event: &Structured<'_>, arena: &mut Arena) -> Option<(BarterAuditTickKind, Converted)> {
+fn convert(event: &Structured<'_>, arena: &mut Arena) -> Option<Converted> {
     Some(match event {
-        Structured::Market(event) => (
-            BarterAuditTickKind::Market,
-            Converted::Market(event.to_c(arena).ok()?),
-        ),
-        Structured::Account(event) => (
-            BarterAuditTickKind::Account,
-            Converted::Account(Box::new(event.to_c(arena).ok()?)),
-        ),
+        Structured::Market(event) => Converted::Market(event.to_c(arena).ok()?),
+        Structured::Account(event) => Converted::Account(Box::new(event.to_c(arena).ok()?)),
     })
 }
 
 enum Converted {
     Market(BarterMarketStreamEvent),
     Account(Box<BarterAccountEvent>),
+}
+
+/// Appends serde's JSON of `tick` and a newline to `out`.
+pub(super) fn json_line(out: &mut Vec<u8>, tick: &SystemAuditTick) -> Result<(), FfiError> {
+    serde_json::to_writer(&mut *out, tick)
+        .map_err(|e| FfiError::invalid(format!("cannot serialise an audit tick: {e}")))?;
+    out.push(b'\n');
+    Ok(())
 }
 
 /// The ticks as a batch handed to C.
@@ -179,19 +181,16 @@ pub(super) fn into_batch(ticks: &[SystemAuditTick]) -> Result<*mut BarterAuditBa
             .as_ref()
             .and_then(|event| convert(event, &mut owned.arena));
         let (kind, index) = match converted {
-            Some((kind, Converted::Market(c))) => {
+            Some(Converted::Market(c)) => {
                 owned.market_events.push(c);
-                (kind, owned.market_events.len() - 1)
+                (BarterAuditTickKind::Market, owned.market_events.len() - 1)
             }
-            Some((kind, Converted::Account(c))) => {
+            Some(Converted::Account(c)) => {
                 owned.account_events.push(*c);
-                (kind, owned.account_events.len() - 1)
+                (BarterAuditTickKind::Account, owned.account_events.len() - 1)
             }
             None => {
-                serde_json::to_writer(&mut owned.json, tick).map_err(|e| {
-                    FfiError::invalid(format!("cannot serialise an audit tick: {e}"))
-                })?;
-                owned.json.push(b'\n');
+                json_line(&mut owned.json, tick)?;
                 json_lines += 1;
                 (BarterAuditTickKind::Json, json_lines - 1)
             }
