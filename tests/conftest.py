@@ -74,6 +74,13 @@ def load_messages() -> list[MessageCase]:
 MESSAGES = load_messages()
 
 
+def serde_lines(cls: type, keys: str) -> list[bytes]:
+    """serde's text of each messages.jsonl fixture of the message class
+    ``cls`` whose keys are ``keys`` ("indexed" or "unindexed")."""
+    name = "".join("_" + c.lower() if c.isupper() else c for c in cls.__name__).lstrip("_")
+    return [m.serde.encode() for m in MESSAGES if (m.message, m.keys) == (name, keys)]
+
+
 @pytest.fixture(params=MESSAGES, ids=[f"{m.message}-{m.keys}-{m.name}" for m in MESSAGES])
 def message_case(request: pytest.FixtureRequest) -> MessageCase:
     return request.param  # type: ignore[no-any-return]

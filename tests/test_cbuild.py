@@ -46,7 +46,7 @@ from barter_python.market import (
     OrderBookL1,
     PublicTrade,
 )
-from conftest import CASES, MESSAGES
+from conftest import CASES, serde_lines
 from test_properties import events as indexed_events
 from test_properties import states, texts
 
@@ -168,10 +168,9 @@ def test_every_other_message_leaves_every_shared_refcount_as_it_was() -> None:
     in both key forms, decoded until 200,000 values."""
     batches = []
     for cls, _ in _messages_fast.BUILT:
-        name = "".join("_" + c.lower() if c.isupper() else c for c in cls.__name__).lstrip("_")
         for keys in Keys:
-            lines = [m.serde for m in MESSAGES if (m.message, m.keys) == (name, keys.name.lower())]
-            batches.append((cls, keys, "".join(line + "\n" for line in lines).encode() * 50))
+            lines = serde_lines(cls, keys.name.lower())
+            batches.append((cls, keys, b"".join(line + b"\n" for line in lines) * 50))
     shared = shared_objects()
     for cls, keys, raw in batches:  # warm every cache first
         cls.from_json_lines(raw, keys)
@@ -242,11 +241,7 @@ def batches() -> list[tuple[str, Callable[[Any], Any], Callable[[], list[Any]]]]
     """(name, the C builder's decoders installed around a given builder
     module (a context manager), the decode)."""
     every = [c.serde.encode() for c in CASES]
-    account_lines = b"".join(
-        m.serde.encode() + b"\n"
-        for m in MESSAGES
-        if (m.message, m.keys) == ("account_event", "indexed")
-    )
+    account_lines = b"".join(line + b"\n" for line in serde_lines(AccountEvent, "indexed"))
     order_lines = b"".join(line + b"\n" for line in every)
     return [
         (

@@ -23,43 +23,34 @@ from barter_python.execution import (
     AccountSnapshot,
     AssetBalance,
     AssetFees,
-    AssetInvalid,
     Balance,
-    BalanceInsufficient,
     Cancelled,
     Err,
     ExchangeId,
-    ExchangeOffline,
     FillOrKill,
     GoodUntilCancelled,
     GoodUntilEndOfDay,
     ImmediateOrCancel,
     InstrumentAccountSnapshot,
-    InstrumentInvalid,
     Keys,
     Ok,
     Open,
-    OrderAlreadyCancelled,
     OrderKey,
     OrderKind,
-    OrderRejected,
     OrderRequestCancel,
     OrderRequestOpen,
     OrderResponseCancel,
     OrderResponseOpen,
     OrderSnapshot,
     QuoteAsset,
-    RateLimit,
     RequestCancel,
     RequestOpen,
     Side,
-    Socket,
-    Timeout,
     Trade,
 )
 from barter_python.session import MockConfig, MockInstrument, Session
-from conftest import MESSAGES
-from test_properties import decimals, indices, texts, timestamps
+from conftest import serde_lines
+from test_properties import decimals, indices, keyed_errors, texts, timestamps
 from test_properties import states as indexed_states
 
 BUILT = [cls for cls, _ in _messages_fast.BUILT]
@@ -102,12 +93,9 @@ def test_every_message_has_the_c_builder() -> None:
 
 @pytest.mark.parametrize("cls", BUILT, ids=lambda cls: cls.__name__)
 def test_every_fixture_builds_alike(cls: Any) -> None:
-    name = "".join("_" + c.lower() if c.isupper() else c for c in cls.__name__).lstrip("_")
     for keys in Keys:
-        lines = [
-            m.serde.encode() for m in MESSAGES if (m.message, m.keys) == (name, keys.name.lower())
-        ]
-        assert lines, (name, keys)
+        lines = serde_lines(cls, keys.name.lower())
+        assert lines, (cls, keys)
         raw = b"".join(line + b"\n" for line in lines)
         built = cls.from_json_lines(raw, keys)
         one = [cls.from_json(line, keys) for line in lines]
@@ -131,27 +119,13 @@ time_in_force = st.sampled_from(
 )  # fmt: skip
 
 
-def keyed_errors(exchanges: Any, names: Any) -> Any:
-    return st.one_of(
-        st.builds(ExchangeOffline, st.sampled_from(list(ExchangeId))),
-        st.just(Timeout()),
-        st.builds(Socket, texts),
-        st.builds(AssetInvalid, names, texts),
-        st.builds(InstrumentInvalid, names, texts),
-        st.just(RateLimit()),
-        st.builds(BalanceInsufficient, names, texts),
-        st.builds(OrderRejected, texts),
-        st.just(OrderAlreadyCancelled()),
-    )
-
-
 def account_values(keys: Keys) -> dict[type, Any]:
     """A strategy per built class, with ``keys``' key form."""
     indexed = keys is Keys.INDEXED
     exchanges = indices if indexed else st.sampled_from(list(ExchangeId))
     names = indices if indexed else texts
     order_keys = st.builds(OrderKey, exchanges, names, texts, texts)
-    errors = keyed_errors(exchanges, names)
+    errors = keyed_errors(names)
     trades = st.builds(
         Trade, texts, texts, names, texts, timestamps, sides, decimals, decimals,
         st.builds(AssetFees, st.just(QuoteAsset()), decimals),

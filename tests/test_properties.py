@@ -62,18 +62,25 @@ leap_seconds = st.builds(
 )
 timestamps = st.one_of(ordinary_times, leap_seconds)
 opens = st.builds(Open, texts, timestamps, decimals)
-errors = st.one_of(
-    st.builds(ExchangeOffline, st.sampled_from(list(ExchangeId))),
-    st.just(Timeout()),
-    st.builds(Socket, texts),
-    st.builds(AssetInvalid, indices, texts),
-    st.builds(InstrumentInvalid, indices, texts),
-    st.just(RateLimit()),
-    st.builds(BalanceInsufficient, indices, texts),
-    st.builds(OrderRejected, texts),
-    st.just(OrderAlreadyCancelled()),
-    st.just(OrderAlreadyFullyFilled()),
-)
+
+
+def keyed_errors(names: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """Every OrderError leaf, its asset and instrument keys drawn from ``names``."""
+    return st.one_of(
+        st.builds(ExchangeOffline, st.sampled_from(list(ExchangeId))),
+        st.just(Timeout()),
+        st.builds(Socket, texts),
+        st.builds(AssetInvalid, names, texts),
+        st.builds(InstrumentInvalid, names, texts),
+        st.just(RateLimit()),
+        st.builds(BalanceInsufficient, names, texts),
+        st.builds(OrderRejected, texts),
+        st.just(OrderAlreadyCancelled()),
+        st.just(OrderAlreadyFullyFilled()),
+    )
+
+
+errors = keyed_errors(indices)
 states = st.one_of(
     st.just(OpenInFlight()),
     opens,

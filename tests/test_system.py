@@ -15,7 +15,7 @@ import threading
 import time
 from collections import Counter
 from decimal import Decimal, localcontext
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 
@@ -275,14 +275,21 @@ def test_the_demo_script_then_an_unknown_exchange(system: SystemHandle) -> None:
     assert summary.instruments["binancespot-btc_usdt"].pnl != 0
 
 
-def test_each_typed_tick_prints_the_engines_own_bytes(system: SystemHandle) -> None:
+def six_ticks(system: SystemHandle, drain: Callable[..., list[Any]]) -> list[Any]:
+    """Feeds 4 market events and a trading-state update, then drains the
+    six ticks they make (the account snapshot is the first) with ``drain``."""
     system.feed_market_events(example_market_events()[:4])
     system.set_trading_enabled(False)
-    raw: list[bytes] = []
-    while len(raw) < 6:  # the account snapshot, 4 market events, the update
-        drained = system.drain_audit_json(timeout=5.0)
-        assert drained, raw
-        raw += drained
+    ticks: list[Any] = []
+    while len(ticks) < 6:
+        drained = drain(timeout=5.0)
+        assert drained, ticks
+        ticks += drained
+    return ticks
+
+
+def test_each_typed_tick_prints_the_engines_own_bytes(system: SystemHandle) -> None:
+    raw = six_ticks(system, system.drain_audit_json)
     ticks = [AuditTick.from_dict(json.loads(line)) for line in raw]
     assert [t.to_json() for t in ticks] == raw
 
@@ -291,13 +298,7 @@ def test_ticks_drained_as_structs_are_the_ones_serde_prints(system: SystemHandle
     """drain_audit takes the usual ticks as C structs, the others as JSON
     (rust-ffi/src/system/ticks.rs); each typed tick prints serde's bytes,
     which read back to an equal tick of the same types."""
-    system.feed_market_events(example_market_events()[:4])
-    system.set_trading_enabled(False)
-    ticks: list[AuditTick] = []
-    while len(ticks) < 6:  # the account snapshot, 4 market events, the update
-        drained = system.drain_audit(timeout=5.0)
-        assert drained, ticks
-        ticks += drained
+    ticks: list[AuditTick] = six_ticks(system, system.drain_audit)
     kinds = [type(t.event.event).__name__ for t in ticks if isinstance(t.event, ProcessAudit)]
     assert {"Account", "Market", "TradingStateUpdate"} <= set(kinds)
     for tick in ticks:

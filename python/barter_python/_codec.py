@@ -421,28 +421,25 @@ class _ArrayView:
         self.strings = strings
 
 
-def objects_of(cls: Any, items: Any, count: int, strings: Any) -> list[Any]:
+def objects_of(
+    cls: Any, items: Any, count: int, strings: Any, keys: Keys = Keys.INDEXED
+) -> list[Any]:
     """The objects of ``count`` structs of ``cls`` at ``items`` (a typed
-    cffi pointer into a batch whose string buffer is ``strings``)."""
+    cffi pointer into a batch whose string buffer is ``strings``). ``keys``
+    names the decode; ``_from_c`` reads each key's own form."""
     if count == 0:
         return []
-    # Keys.INDEXED only names the decode: ``_from_c`` reads each key's form.
     fast = FAST_DECODERS.get(cls._message)
     if fast is not None:
-        return fast(_ArrayView(items, count, strings), Keys.INDEXED)
+        return fast(_ArrayView(items, count, strings), keys)
     from_c = cls._from_c
-    return [from_c(items[i], Keys.INDEXED) for i in range(count)]
+    return [from_c(items[i], keys) for i in range(count)]
 
 
 def _items(cls: type[M], batch: Any, keys: Keys, flags: int) -> tuple[list[M], list[LineError]]:
     """The objects and line errors of one decoded batch."""
-    fast = FAST_DECODERS.get(cls._message)
-    if fast is not None:
-        items = fast(batch, keys)
-    else:
-        c_items = ffi.cast(f"{cls._c_type} *", batch.items)
-        from_c = cls._from_c
-        items = [from_c(c_items[i], keys) for i in range(batch.len)]
+    c_items = ffi.cast(f"{cls._c_type} *", batch.items)
+    items = objects_of(cls, c_items, batch.len, batch.strings, keys)
     # Only a collecting decode can succeed with bad lines.
     errors = _line_errors(batch) if flags & lib.BARTER_DECODE_COLLECT_ERRORS else []
     return items, errors
