@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gc
 import json
-import os
 import re
 import threading
 import time
@@ -15,6 +14,7 @@ from typing import Any
 
 import pytest
 
+import threads
 from barter_python import BarterLimitError, BarterValueError
 from barter_python.execution import (
     AccountEvent,
@@ -403,23 +403,12 @@ def test_session_lifecycles_do_not_leak() -> None:
     assert rss_kib() - before < 2048
 
 
-@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="counts threads in /proc")
+@pytest.mark.skipif(not threads.AVAILABLE, reason="counts threads in /proc")
 def test_a_session_dropped_without_close_stops_its_threads() -> None:
-    def threads() -> int:
-        return len(os.listdir("/proc/self/task"))
-
     gc.collect()  # so that no earlier test's garbage closes during this one
-    before = threads()
+    before = threads.task_ids()
     session = Session(CONFIG)
     session.open_order(market("a", Side.BUY, "1", "1"))
-    assert threads() > before
+    assert threads.task_ids() - before
     del session
-    # The last runtime thread may still be leaving when the join returns
-    # (seen once on PyPy): wait for it, a few seconds at most.
-    deadline = time.monotonic() + 5.0
-    while True:
-        gc.collect()
-        if threads() == before or time.monotonic() > deadline:
-            break
-        time.sleep(0.01)
-    assert threads() == before
+    assert not threads.started_since(before)

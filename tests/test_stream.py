@@ -6,7 +6,6 @@ same exception for a bad line; a failure half way frees everything."""
 from __future__ import annotations
 
 import gzip
-import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any
 
 import pytest
 
+import threads
 from barter_python import BarterValueError, Status, _codec, execution
 from barter_python._codec import Message
 from barter_python.execution import Keys, OrderEvent
@@ -107,11 +107,6 @@ def test_input_refusals_are_the_same_as_one_call() -> None:
         assert info.value.message.startswith("input is not valid UTF-8")
 
 
-def task_count() -> int:
-    """Threads of this process, Rust's included."""
-    return len(os.listdir("/proc/self/task"))
-
-
 @pytest.mark.usefixtures("streamed")
 def test_a_failure_while_building_frees_the_stream_and_its_thread(
     monkeypatch: pytest.MonkeyPatch,
@@ -126,13 +121,13 @@ def test_a_failure_while_building_frees_the_stream_and_its_thread(
             raise KeyboardInterrupt  # what a user's Ctrl-C mid-decode looks like
         return real(*args)
 
-    before = task_count()
+    before = threads.task_ids()
     monkeypatch.setattr(_codec, "_items", fail_on_second_batch)
     with pytest.raises(KeyboardInterrupt):
         OrderEvent.from_json_lines(LINES * 50)
     assert calls == 2
     monkeypatch.undo()
-    assert task_count() == before  # the stream's thread was joined
+    assert not threads.started_since(before)  # the stream's thread was joined
     assert OrderEvent.from_json_lines(LINES) == one_call(OrderEvent, LINES, Keys.INDEXED)
 
 

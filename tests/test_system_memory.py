@@ -15,6 +15,7 @@ from typing import Callable
 
 import pytest
 
+import threads
 from barter_python.backtest import (
     BacktestArgsConstant,
     BacktestArgsDynamic,
@@ -26,7 +27,6 @@ from barter_python.stepped import SteppedBacktest
 from barter_python.strategies import MovingAverageCross
 from barter_python.system import example_config, start_system
 from test_memory import STATM, rss
-from test_stream import task_count
 
 MIB = 1 << 20
 WARM = 5
@@ -40,7 +40,7 @@ CONFIG["executions"][0]["latency_ms"] = 1
 MARKET = resources.files("barter_python").joinpath("data/market_events.jsonl").read_bytes() * 40
 
 pytestmark = pytest.mark.skipif(
-    not STATM.exists() or not Path("/proc/self/task").exists(),
+    not STATM.exists() or not threads.AVAILABLE,
     reason="RSS and threads are read from /proc (Linux only)",
 )
 
@@ -66,13 +66,12 @@ def cycles_keep_rss_flat(one_cycle: Callable[[], int]) -> int:
     thread running, and that the resident set grew by under 8 MiB after the
     first WARM cycles. Returns the sum of what the measured cycles returned."""
     gc.collect()  # so that no earlier test's garbage closes during this one
-    threads = task_count()
+    before = threads.task_ids()
     baseline = total = 0
     for cycle in range(1, CYCLES + 1):
         total += one_cycle()
-        # PyPy frees the handles' cffi memory only when its GC runs.
-        gc.collect()
-        assert task_count() == threads, f"cycle {cycle} left threads running"
+        left = threads.started_since(before)
+        assert not left, f"cycle {cycle} left threads {left} running"
         if cycle == WARM:
             baseline, total = rss(), 0
     growth = rss() - baseline
