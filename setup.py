@@ -115,18 +115,23 @@ class CargoBuildExt(build_ext):
             shutil.copy2(built, package_dir / LIBRARY)
 
 
-# CPython's builder of typed records (python/barter_python/_cbuild.c): C
-# reading the header's structs, against the stable ABI like cffi's module.
-# PyPy builds the records in Python, where its JIT is fastest.
+# CPython's builder of typed records (python/cbuild/): C reading the
+# header's structs, against the stable ABI like cffi's module. PyPy builds
+# the records in Python, where its JIT is fastest.
+HERE = Path(__file__).resolve().parent
+CBUILD_DIR = HERE / "python/cbuild"
 CBUILD = (
     [
         Extension(
             "barter_python._cbuild",
-            sources=["python/barter_python/_cbuild.c"],
-            include_dirs=[str(HEADER.parent.relative_to(Path(__file__).resolve().parent))],
-            # Rebuilt when the header changes, not only the source: a stale
+            sources=sorted(str(path.relative_to(HERE)) for path in CBUILD_DIR.glob("*.c")),
+            include_dirs=[str(HEADER.parent.relative_to(HERE))],
+            # Rebuilt when a header changes, not only a source: a stale
             # build/ would otherwise keep the old struct layouts.
-            depends=[str(HEADER.relative_to(Path(__file__).resolve().parent))],
+            depends=[
+                str(HEADER.relative_to(HERE)),
+                str((CBUILD_DIR / "cbuild.h").relative_to(HERE)),
+            ],
             py_limited_api=True,
         )
     ]
