@@ -123,6 +123,18 @@ struct Audit {
     pump: Mutex<Option<JoinHandle<()>>>,
 }
 
+impl Audit {
+    /// Up to `max_ticks` ticks, waiting up to `timeout_ms` for the first
+    /// (`u32::MAX`: without limit), as both drain entry points take them.
+    fn drain(&self, max_ticks: usize, timeout_ms: u32) -> Vec<SystemAuditTick> {
+        let timeout = match timeout_ms {
+            u32::MAX => Duration::MAX,
+            ms => Duration::from_millis(ms.into()),
+        };
+        self.queue.drain(max_ticks, timeout)
+    }
+}
+
 pub(super) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
@@ -599,12 +611,9 @@ pub unsafe extern "C" fn barter_system_audit_drain(
         let out_count = unsafe { out_param(out_count, "out_count") }?;
         *out_count = 0;
         // SAFETY: per this function's contract.
-        let audit = unsafe { system_ref(system) }?.audit()?;
-        let timeout = match timeout_ms {
-            u32::MAX => Duration::MAX,
-            ms => Duration::from_millis(ms.into()),
-        };
-        let drained = audit.queue.drain(max_ticks, timeout);
+        let drained = unsafe { system_ref(system) }?
+            .audit()?
+            .drain(max_ticks, timeout_ms);
         let mut json = Vec::new();
         for tick in &drained {
             ticks::json_line(&mut json, tick)?;
@@ -636,12 +645,10 @@ pub unsafe extern "C" fn barter_system_audit_drain_structs(
         let out_batch = unsafe { out_param(out_batch, "out_batch") }?;
         *out_batch = std::ptr::null_mut();
         // SAFETY: per this function's contract.
-        let audit = unsafe { system_ref(system) }?.audit()?;
-        let timeout = match timeout_ms {
-            u32::MAX => Duration::MAX,
-            ms => Duration::from_millis(ms.into()),
-        };
-        *out_batch = ticks::into_batch(&audit.queue.drain(max_ticks, timeout))?;
+        let drained = unsafe { system_ref(system) }?
+            .audit()?
+            .drain(max_ticks, timeout_ms);
+        *out_batch = ticks::into_batch(&drained)?;
         Ok(())
     })
 }
