@@ -12,12 +12,13 @@
 
 use crate::common::garbage;
 pub use crate::common::Failure;
-use crate::{encoded, failure, Buffer, LINES, ONE};
+use crate::{bytes_of, encoded, failure, Buffer, LINES, ONE};
 use barter_ffi::buffer::BarterBuffer;
 use barter_ffi::ctypes::decimal::BarterDecimal;
+use barter_ffi::messages::{BarterKeys, BarterMessage};
 use barter_ffi::status::BarterStatus;
 use barter_ffi::system::audit::BarterAuditStats;
-use barter_ffi::system::ticks::{barter_audit_batch_free, BarterAuditBatch};
+use barter_ffi::system::ticks::{barter_audit_batch_free, BarterAuditBatch, BarterAuditTickKind};
 use barter_ffi::system::values::{barter_engine_json_normalize, BarterEngineValue};
 use barter_ffi::system::{
     barter_system_audit_drain, barter_system_audit_drain_structs, barter_system_audit_snapshot,
@@ -262,12 +263,12 @@ impl AuditLog {
     pub fn check_structs(&mut self, batch: &BarterAuditBatch) {
         // SAFETY (every slice and view): the batch's own memory.
         let entries = unsafe { slice(batch.entries, batch.len) };
-        let json = unsafe { slice(batch.json.ptr, batch.json.len) };
+        let json = unsafe { bytes_of(batch.json) };
         let lines: Vec<&[u8]> = json
             .split(|&b| b == b'\n')
             .filter(|l| !l.is_empty())
             .collect();
-        let mut kinds = [0usize; 4];
+        let (mut json_ticks, mut market_ticks, mut account_ticks) = (0, 0, 0);
         for entry in entries {
             assert_eq!(
                 entry.sequence,
@@ -275,40 +276,42 @@ impl AuditLog {
                 "a tick lost or out of order"
             );
             self.sequence = entry.sequence;
-            let kind = entry.kind as usize;
-            assert!((1..=3).contains(&kind), "tick kind {kind}");
-            kinds[kind] += 1;
+            let kind = BarterAuditTickKind::from_raw(entry.kind).expect("a tick's kind");
             let (message, item) = match kind {
-                1 => {
+                BarterAuditTickKind::Json => {
+                    json_ticks += 1;
                     let line = lines[entry.index];
                     assert_is_normal(BarterEngineValue::AuditTick, ONE, line);
                     let tick: serde_json::Value = serde_json::from_slice(line).unwrap();
                     assert_eq!(tick["context"]["sequence"].as_u64(), Some(entry.sequence));
                     continue;
                 }
-                2 => {
+                BarterAuditTickKind::Market => {
+                    market_ticks += 1;
                     assert!(entry.index < batch.market_events_len, "{entry:?}");
                     // SAFETY: inside the batch's array.
                     let item = unsafe { batch.market_events.add(entry.index) };
-                    (MARKET_STREAM_EVENT, item.cast::<c_void>())
+                    (BarterMessage::MarketStreamEvent, item.cast::<c_void>())
                 }
-                _ => {
+                BarterAuditTickKind::Account => {
+                    account_ticks += 1;
                     assert!(entry.index < batch.account_events_len, "{entry:?}");
                     // SAFETY: inside the batch's array.
                     let item = unsafe { batch.account_events.add(entry.index) };
-                    (ACCOUNT_EVENT, item.cast::<c_void>())
+                    (BarterMessage::AccountEvent, item.cast::<c_void>())
                 }
             };
-            let encoded = unsafe { crate::messages_encode(message, INDEXED, item, 1, ONE) };
+            let indexed = BarterKeys::Indexed as u32;
+            let encoded = unsafe { crate::messages_encode(message as u32, indexed, item, 1, ONE) };
             assert!(
                 encoded.is_some(),
                 "a drained event does not encode: {}",
                 crate::last_error()
             );
         }
-        assert_eq!(kinds[1], lines.len(), "JSON lines without an entry");
-        assert_eq!(kinds[2], batch.market_events_len);
-        assert_eq!(kinds[3], batch.account_events_len);
+        assert_eq!(json_ticks, lines.len(), "JSON lines without an entry");
+        assert_eq!(market_ticks, batch.market_events_len);
+        assert_eq!(account_ticks, batch.account_events_len);
     }
 
     /// Drains every tick queued now, without waiting.
@@ -338,11 +341,6 @@ pub fn normalize(value: u32, format: u32, input: &[u8]) -> Option<Vec<u8>> {
     };
     encoded(status, out, "barter_engine_json_normalize").map(|b| b.bytes().to_vec())
 }
-
-// BarterMessage and BarterKeys values, as barter_encode takes them.
-const ACCOUNT_EVENT: u32 = 10;
-const MARKET_STREAM_EVENT: u32 = 11;
-const INDEXED: u32 = 1;
 
 /// # Safety
 /// `ptr` must be valid for `len` items (any pointer when `len` is 0).
