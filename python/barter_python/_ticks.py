@@ -14,14 +14,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ._codec import objects_of
+from ._codec import objects_of, timestamp_from_c
 from ._messages import AccountEvent
 from ._native import ffi, lib
 from ._record import make
 from ._serde import items
 from .engine import Account, AccountItem, AuditTick, EngineContext, Market, ProcessAudit
 from .market import MarketStreamEvent
-from .timestamp import Timestamp
 
 _MARKET = lib.BARTER_AUDIT_TICK_KIND_MARKET
 _ACCOUNT = lib.BARTER_AUDIT_TICK_KIND_ACCOUNT
@@ -52,7 +51,6 @@ def ticks_of(batch: Any) -> list[AuditTick]:
         else:
             append(AuditTick.from_dict(json.loads(lines[entry.index])))
             continue
-        time = entry.time
-        context = make(EngineContext, (entry.sequence, make(Timestamp, (time.seconds, time.nanos))))
+        context = make(EngineContext, (entry.sequence, timestamp_from_c(entry.time)))
         append(make(AuditTick, (make(ProcessAudit, (event, _NONE, _NONE)), context)))
     return out

@@ -61,20 +61,15 @@ static PyObject *market_fallback(PyObject *items_ptr, size_t index, PyObject *re
 static PyObject *market_item(const Arena *arena, const BarterMarketStreamEvent *c,
                              size_t index, PyObject *items_ptr, PyObject *result) {
     const BarterMarketEvent *e = &c->payload.event;
-    PyObject *items[5], *event, *name;
+    PyObject *items[5], *event;
     int fallback = 0;
     if (c->kind != BARTER_MARKET_STREAM_KIND_ITEM || e->exchange.kind != BARTER_KEY_KIND_NAME ||
         e->instrument.kind != BARTER_KEY_KIND_INDEX) {
         return market_fallback(items_ptr, index, result);
     }
-    name = text(arena, e->exchange.name);
-    if (name == NULL) {
-        return NULL;
-    }
-    items[2] = lookup(B.exchanges, name);
-    Py_DECREF(name);
+    items[2] = known_exchange(arena, e->exchange, &fallback);
     if (items[2] == NULL) {
-        return PyErr_Occurred() ? NULL : market_fallback(items_ptr, index, result);
+        return fallback ? market_fallback(items_ptr, index, result) : NULL;
     }
     items[4] = market_data(arena, e, &fallback);
     if (items[4] == NULL) {
