@@ -257,6 +257,12 @@ class SystemHandle(Closing[AuditStats], Commands):
         self._seen([AuditTick.from_dict(json.loads(line)) for line in lines])
         return lines
 
+    @property
+    def _settled(self) -> bool:
+        """The engine has processed everything this handle fed it, and every
+        request it sent has its answer (and every fill its trade)."""
+        return self._processed >= self._fed and self._ledger.settled
+
     def settle(self, timeout: float = 10.0) -> list[AuditTick]:
         """Drains until the engine has processed everything this handle fed
         it and every request it sent has its answer (and every fill its
@@ -264,7 +270,7 @@ class SystemHandle(Closing[AuditStats], Commands):
         ``TimeoutError`` after ``timeout`` seconds."""
         deadline = time.monotonic() + timeout
         ticks: list[AuditTick] = []
-        while self._processed < self._fed or not self._ledger.settled:
+        while not self._settled:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise TimeoutError(
