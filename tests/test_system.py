@@ -296,8 +296,9 @@ def test_each_typed_tick_prints_the_engines_own_bytes(system: SystemHandle) -> N
 
 def test_ticks_drained_as_structs_are_the_ones_serde_prints(system: SystemHandle) -> None:
     """drain_audit takes the usual ticks as C structs, the others as JSON
-    (rust-ffi/src/system/ticks.rs); each typed tick prints serde's bytes,
-    which read back to an equal tick of the same types."""
+    (rust-ffi/src/system/ticks.rs; its tests compare each struct with
+    serde's line). Here: both kinds arrive, and each typed tick's JSON reads
+    back to an equal tick, with the same hash and repr."""
     ticks: list[AuditTick] = six_ticks(system, system.drain_audit)
     kinds = [type(t.event.event).__name__ for t in ticks if isinstance(t.event, ProcessAudit)]
     assert {"Account", "Market", "TradingStateUpdate"} <= set(kinds)
